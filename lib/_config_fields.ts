@@ -1,0 +1,343 @@
+// This module is browser compatible.
+// Checks of the fields of one webhook, each adding `path: message` issues. Messages never
+// contain a secret or a header value.
+
+import type { ConfigIssue } from "./errors.ts";
+import { formatDuration, parseDuration } from "./duration.ts";
+import type { EventRegistry } from "./event.ts";
+import { parseEventContext } from "./event_context.ts";
+import { Secret } from "./secret.ts";
+import { type BackoffConfig, type ConfigOptions, DEFAULT_BACKOFF } from "./config_types.ts";
+
+const MAX_DURATION_MS = 24 * 86_400_000; // timers cannot wait longer
+const MAX_TRIES = 100;
+const BACKOFF_KEYS = ["max_tries", "max_time", "delay", "max_delay"];
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const RESERVED_HEADERS = new Set([
+  "content-type",
+  "content-length",
+  "host",
+  "user-agent",
+  "connection",
+  "transfer-encoding",
+]);
+const ENV_REF = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+export type Issues = ConfigIssue[];
+
+export function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) &&
+    !(value instanceof Secret);
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "a mapping" : `a ${typeof value}`;
+}
+
+/** Edit distance, for "did you mean" hints. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] as number;
+      row[j] = Math.min(
+        current + 1,
+        (row[j - 1] as number) + 1,
+        previous + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      previous = current;
+    }
+  }
+  return row[b.length] as number;
+}
+
+function suggest(word: string, choices: readonly string[]): string {
+  const best = choices
+    .map((choice) => ({ choice, d: distance(word.toLowerCase(), choice.toLowerCase()) }))
+    .filter(({ d }) => d <= 2)
+    .sort((a, b) => a.d - b.d)[0];
+  return best === undefined ? "" : `; did you mean "${best.choice}"?`;
+}
+
+export function unknownKeys(
+  value: Record<string, unknown>,
+  known: readonly string[],
+  path: string,
+  issues: Issues,
+): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      issues.push({ path: `${path}.${key}`, message: `unknown key${suggest(key, known)}` });
+    }
+  }
+}
+
+/** A duration given as a servo duration string or a number of seconds, canonically written. */
+export function duration(
+  value: unknown,
+  path: string,
+  issues: Issues,
+  options: { zero: boolean },
+): string | undefined {
+  let ms: number;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value) || value < 0) {
+      issues.push({ path, message: "must be a duration such as 500ms, 5s or 3m, not negative" });
+      return undefined;
+    }
+    ms = value * 1000;
+  } else if (typeof value === "string") {
+    try {
+      ms = parseDuration(value);
+    } catch (error) {
+      const why = (error as Error).message.replace(/^Cannot parse duration "[^"]*": /, "");
+      issues.push({ path, message: `invalid duration "${value}": ${why}` });
+      return undefined;
+    }
+  } else {
+    issues.push({
+      path,
+      message: `must be a duration such as 500ms, 5s or 3m, not ${describe(value)}`,
+    });
+    return undefined;
+  }
+  if (ms === 0 && !options.zero) {
+    issues.push({ path, message: "must be longer than 0" });
+    return undefined;
+  }
+  if (ms > MAX_DURATION_MS) {
+    issues.push({ path, message: `must be at most ${formatDuration(MAX_DURATION_MS)}` });
+    return undefined;
+  }
+  return formatDuration(ms);
+}
+
+function fromEnv(
+  text: string,
+  path: string,
+  issues: Issues,
+  options: ConfigOptions,
+): string | undefined {
+  const ref = ENV_REF.exec(text);
+  if (ref === null) return text;
+  const name = ref[1] as string;
+  if (options.env === undefined) {
+    issues.push({
+      path,
+      message: `refers to environment variable ${name}, but no environment was given to read it`,
+    });
+    return undefined;
+  }
+  const value = options.env(name);
+  if (value === undefined || value === "") {
+    issues.push({ path, message: `environment variable ${name} is not set` });
+    return undefined;
+  }
+  return value;
+}
+
+export function events(
+  value: unknown,
+  path: string,
+  issues: Issues,
+  registry: EventRegistry,
+): string[] {
+  if (value === undefined || value === null) {
+    issues.push({ path, message: 'required: the events to send, such as "after:measure"' });
+    return [];
+  }
+  const list = typeof value === "string" ? [value] : value;
+  if (!Array.isArray(list)) {
+    issues.push({ path, message: `must be an event or a list of events, not ${describe(value)}` });
+    return [];
+  }
+  if (list.length === 0) {
+    issues.push({ path, message: 'must list at least one event, such as "after:measure"' });
+    return [];
+  }
+  const out: string[] = [];
+  list.forEach((item: unknown, i) => {
+    const at = typeof value === "string" ? path : `${path}[${i}]`;
+    if (typeof item !== "string") {
+      issues.push({
+        path: at,
+        message: `must be a string such as "after:measure", not ${describe(item)}`,
+      });
+      return;
+    }
+    const message = eventProblem(item, registry);
+    if (message !== undefined) issues.push({ path: at, message });
+    else if (out.includes(item)) issues.push({ path: at, message: `"${item}" is listed twice` });
+    else out.push(item);
+  });
+  return out;
+}
+
+function eventProblem(text: string, registry: EventRegistry): string | undefined {
+  const context = parseEventContext(text, registry);
+  if (context?.preposition === "before" || context?.preposition === "after") return undefined;
+  const names = registry.names();
+  if (context !== undefined) {
+    return `"${text}" is an on event, which webhooks cannot use: write "before:${context.event}" or "after:${context.event}"`;
+  }
+  const colon = text.indexOf(":");
+  if (colon < 0) {
+    return `unknown event "${text}": write "before:<event>" or "after:<event>"${
+      suggest(text, names)
+    }`;
+  }
+  const prefix = text.slice(0, colon);
+  const name = text.slice(colon + 1);
+  if (!["before", "on", "after"].includes(prefix)) {
+    return `unknown preposition "${prefix}" in "${text}": use "before:" or "after:"`;
+  }
+  return `unknown event "${name}"${suggest(name, names)}`;
+}
+
+export function url(value: unknown, path: string, issues: Issues): string | undefined {
+  if (typeof value !== "string" || value === "") {
+    issues.push({
+      path,
+      message: value === undefined
+        ? "required: the http or https URL to POST to"
+        : `must be an http or https URL, not ${describe(value)}`,
+    });
+    return undefined;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    issues.push({ path, message: "must be an absolute http or https URL" });
+    return undefined;
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    issues.push({ path, message: `scheme "${parsed.protocol}" is not allowed: use http or https` });
+    return undefined;
+  }
+  if (parsed.username !== "" || parsed.password !== "") {
+    issues.push({
+      path,
+      message: "must not contain a user name or password: send credentials in headers",
+    });
+    return undefined;
+  }
+  return parsed.href;
+}
+
+export function secret(
+  value: unknown,
+  path: string,
+  issues: Issues,
+  options: ConfigOptions,
+): Secret | undefined {
+  if (value instanceof Secret) {
+    if (value.reveal() !== "") return value;
+  } else if (typeof value === "string") {
+    const text = fromEnv(value, path, issues, options);
+    if (text === undefined) return undefined;
+    if (text.trim() !== "") return new Secret(text);
+  } else if (value === undefined || value === null) {
+    issues.push({ path, message: "required: the key of the HMAC signature" });
+    return undefined;
+  } else {
+    issues.push({ path, message: `must be a string (quote it in YAML), not ${describe(value)}` });
+    return undefined;
+  }
+  issues.push({ path, message: "must not be empty" });
+  return undefined;
+}
+
+export function headers(
+  value: unknown,
+  path: string,
+  issues: Issues,
+  options: ConfigOptions,
+): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  const entries: [string, unknown, string][] = [];
+  if (Array.isArray(value)) {
+    value.forEach((item: unknown, i) => {
+      const at = `${path}[${i}]`;
+      if (!isMapping(item)) {
+        issues.push({
+          path: at,
+          message: `must be a mapping with name and value, not ${describe(item)}`,
+        });
+        return;
+      }
+      unknownKeys(item, ["name", "value"], at, issues);
+      if (typeof item.name !== "string") {
+        issues.push({ path: `${at}.name`, message: "required: the header's name" });
+        return;
+      }
+      entries.push([item.name, item.value, `${at}.value`]);
+    });
+  } else if (isMapping(value)) {
+    for (const [key, item] of Object.entries(value)) entries.push([key, item, `${path}.${key}`]);
+  } else {
+    issues.push({
+      path,
+      message: `must be a mapping or a list of {name, value}, not ${describe(value)}`,
+    });
+    return {};
+  }
+  const out: Record<string, string> = {};
+  const seen = new Set<string>();
+  for (const [name, raw, at] of entries) {
+    const namePath = at.endsWith(".value") ? at.slice(0, -".value".length) + ".name" : at;
+    const lower = name.toLowerCase();
+    if (!TOKEN.test(name)) {
+      issues.push({ path: namePath, message: `"${name}" is not a valid header name` });
+    } else if (RESERVED_HEADERS.has(lower) || lower.startsWith("x-servo-")) {
+      issues.push({
+        path: namePath,
+        message: `header "${name}" is set by servo-webhooks and cannot be configured`,
+      });
+    } else if (seen.has(lower)) {
+      issues.push({ path: namePath, message: `header "${name}" is given twice` });
+    } else if (typeof raw !== "string" && typeof raw !== "number" && typeof raw !== "boolean") {
+      issues.push({ path: at, message: `must be a string, not ${describe(raw)}` });
+    } else {
+      const text = fromEnv(String(raw), at, issues, options);
+      if (text !== undefined && /[\r\n\0]/.test(text)) {
+        issues.push({ path: at, message: "must not contain CR, LF or NUL characters" });
+      } else if (text !== undefined) out[name] = text;
+    }
+    seen.add(lower);
+  }
+  return out;
+}
+
+export function backoff(value: unknown, path: string, issues: Issues): BackoffConfig | false {
+  if (value === false) return false;
+  if (value === undefined || value === null || value === true) return { ...DEFAULT_BACKOFF };
+  if (!isMapping(value)) {
+    issues.push({
+      path,
+      message: `must be false or a mapping of max_tries and max_time, not ${describe(value)}`,
+    });
+    return { ...DEFAULT_BACKOFF };
+  }
+  unknownKeys(value, BACKOFF_KEYS, path, issues);
+  const out = { ...DEFAULT_BACKOFF };
+  const tries = value.max_tries;
+  if (tries !== undefined) {
+    if (typeof tries !== "number" || !Number.isInteger(tries) || tries < 1 || tries > MAX_TRIES) {
+      issues.push({
+        path: `${path}.max_tries`,
+        message: `must be a whole number from 1 to ${MAX_TRIES}`,
+      });
+    } else out.max_tries = tries;
+  }
+  for (const key of ["max_time", "delay", "max_delay"] as const) {
+    if (value[key] === undefined) continue;
+    const text = duration(value[key], `${path}.${key}`, issues, { zero: key !== "max_time" });
+    if (text !== undefined) out[key] = text;
+  }
+  return out;
+}

@@ -1,0 +1,349 @@
+// This module is browser compatible.
+
+import { validateConfig } from "./config.ts";
+import type { WebhookConfig, WebhooksConfig } from "./config_types.ts";
+import { deliver, type DeliveryOutcome } from "./delivery.ts";
+import { parseDuration } from "./duration.ts";
+import { ConnectorClosedError, EventCancelledError } from "./errors.ts";
+import { type EventDefinition, type EventRegistry, eventRegistry } from "./event.ts";
+import { parseEventContext } from "./event_context.ts";
+import { encodeBody, signRequest } from "./request.ts";
+import type { AfterEventData, EventResult, Servo } from "./servo.ts";
+import { prepareWebhook, type Webhook } from "./webhook.ts";
+import "./servo_events.ts"; // fills the default registry
+
+/** Options of {@linkcode WebhooksConnector}. */
+export interface WebhooksConnectorOptions {
+  /**
+   * The connector's name on the servo.
+   *
+   * @default {"webhooks"}
+   */
+  name?: string;
+  /**
+   * The events the webhooks may subscribe to.
+   *
+   * @default {eventRegistry}
+   */
+  registry?: EventRegistry;
+  /** Receives the outcome of every delivery, once it has ended. */
+  onDelivery?: (outcome: DeliveryOutcome) => void;
+  /** Told when a delivery waits before another attempt, and why. */
+  onRetry?: (info: RetryInfo) => void;
+}
+
+/** What {@linkcode WebhooksConnectorOptions.onRetry} is told. */
+export interface RetryInfo {
+  /** The webhook's name, or its URL without query. */
+  webhook: string;
+  /** The event context, such as `after:measure`. */
+  event: string;
+  /** The delivery id. */
+  delivery: string;
+  /** The attempt that failed, from 1. */
+  attempt: number;
+  /** How long it waits before the next attempt, in milliseconds. */
+  wait_ms: number;
+  /** Why the attempt failed. */
+  error: string;
+}
+
+/** The data of a triggered webhook: params, and for an after event the results. */
+export interface TriggerPayload {
+  /** The event's params; checked against its schema. */
+  params?: unknown;
+  /** For an after event: the on results, each checked against the result schema. */
+  results?: { connector: string; value: unknown }[];
+}
+
+/** An ad-hoc webhook for {@linkcode WebhooksConnector.prototype.trigger}. */
+export interface AdHocWebhook {
+  /** Where to POST. */
+  url: string;
+  /** The key of the signature; required, as nothing is sent unsigned. */
+  secret: string;
+  /** Extra headers. */
+  headers?: Record<string, string>;
+  /** The per-attempt time limit, as a servo duration. */
+  timeout?: string;
+  /** Retries, or `false` for one attempt. */
+  backoff?: false | { max_tries?: number; max_time?: string; delay?: string; max_delay?: string };
+}
+
+/** Options of {@linkcode WebhooksConnector.prototype.close}. */
+export interface CloseOptions {
+  /**
+   * How long to wait for pending deliveries, in milliseconds or as a servo duration; what is
+   * left then is aborted, each delivery ending with an outcome that says so. Without it,
+   * close waits for every delivery to end.
+   */
+  deadline?: number | string;
+}
+
+/**
+ * Sends servo events as signed HTTP webhooks. Attached to a {@linkcode Servo}, it registers a
+ * before handler for every `before:` webhook event (the dispatch waits for those webhooks, and
+ * a cancel response cancels the event) and an after handler for every `after:` one (the
+ * webhooks are delivered in the background; {@linkcode WebhooksConnector.prototype.close}
+ * waits for them).
+ *
+ * @example Attaching webhooks to a servo
+ * ```ts no-eval
+ * import { parseConfig, Servo, servoEvents, WebhooksConnector } from "@servo/webhooks";
+ *
+ * const config = parseConfig(await Deno.readTextFile("servo.yaml"));
+ * const webhooks = new WebhooksConnector(config, {
+ *   onDelivery: (outcome) => console.log(outcome.webhook, outcome.ok, outcome.status),
+ * });
+ * const servo = new Servo();
+ * webhooks.attach(servo);
+ * await servo.dispatch(servoEvents.measure, { control: { duration: "1m" } });
+ * await webhooks.close({ deadline: "10s" });
+ * ```
+ */
+export class WebhooksConnector {
+  /** The connector's name on the servo. */
+  readonly name: string;
+  /** The validated webhooks. */
+  readonly config: WebhooksConfig;
+  #registry: EventRegistry;
+  #webhooks: Webhook[];
+  #options: WebhooksConnectorOptions;
+  #pending = new Set<Promise<DeliveryOutcome>>();
+  #abort = new AbortController();
+  #closed = false;
+  #attached = new WeakSet<Servo>();
+
+  /**
+   * Creates the connector. The configuration is validated (again, if it already was).
+   *
+   * @param config The webhooks, as from {@linkcode parseConfig}.
+   * @param options Name, events, and outcome and retry hooks.
+   * @throws {ConfigError} When the configuration is invalid.
+   */
+  constructor(config: WebhooksConfig, options: WebhooksConnectorOptions = {}) {
+    this.#registry = options.registry ?? eventRegistry;
+    this.config = validateConfig(config, { registry: this.#registry });
+    this.name = options.name ?? "webhooks";
+    this.#options = options;
+    this.#webhooks = this.config.webhooks.map(prepareWebhook);
+  }
+
+  /** How many deliveries have not ended yet. */
+  get pending(): number {
+    return this.#pending.size;
+  }
+
+  /**
+   * Registers the webhooks' handlers on a servo, as a connector named {@linkcode name}.
+   *
+   * @param servo The servo.
+   * @returns This connector.
+   * @throws {TypeError} When already attached there, or an event is unknown to the servo.
+   */
+  attach(servo: Servo): this {
+    if (this.#attached.has(servo)) {
+      throw new TypeError(`Cannot attach connector "${this.name}": it is already attached`);
+    }
+    const byContext = new Map<string, Webhook[]>();
+    for (const webhook of this.#webhooks) {
+      for (const event of webhook.config.events) {
+        byContext.set(event, [...(byContext.get(event) ?? []), webhook]);
+      }
+    }
+    const plan: [string, "before" | "after", EventDefinition, Webhook[]][] = [];
+    for (const [text, webhooks] of byContext) {
+      const context = parseEventContext(text, servo.registry);
+      const definition = context && servo.registry.get(context.event);
+      if (context === undefined || definition === undefined) {
+        throw new TypeError(`Cannot attach webhooks: the servo does not know the event "${text}"`);
+      }
+      plan.push([text, context.preposition as "before" | "after", definition, webhooks]);
+    }
+    const connector = servo.addConnector(this.name);
+    this.#attached.add(servo);
+    for (const [text, preposition, definition, webhooks] of plan) {
+      if (preposition === "before") {
+        connector.before(definition, (params) => this.#before(text, webhooks, params));
+      } else {
+        connector.after(definition, (data) => this.#after(text, webhooks, data));
+      }
+    }
+    return this;
+  }
+
+  async #before(event: string, webhooks: Webhook[], params: unknown): Promise<void> {
+    this.#ensureOpen();
+    const body = encodeBody({ event, created_at: new Date().toISOString(), params });
+    const outcomes = await Promise.all(webhooks.map((w) => this.#send(w, event, body, true)));
+    outcomes.forEach((outcome, i) => {
+      const webhook = webhooks[i] as Webhook;
+      if (outcome.cancel_reason !== undefined) {
+        throw new EventCancelledError(outcome.cancel_reason, {
+          webhook: outcome.webhook,
+          connector: this.name,
+        });
+      }
+      if (!outcome.ok && webhook.config.failure_policy === "cancel") {
+        throw new EventCancelledError(
+          `webhook "${outcome.webhook}" could not be delivered (failure_policy: cancel): ${outcome.error}`,
+          { webhook: outcome.webhook, connector: this.name },
+        );
+      }
+    });
+  }
+
+  #after(event: string, webhooks: Webhook[], data: AfterEventData): void {
+    this.#ensureOpen();
+    const body = encodeBody({
+      event,
+      created_at: new Date().toISOString(),
+      params: data.params,
+      results: data.results,
+    });
+    for (const webhook of webhooks) void this.#send(webhook, event, body, false);
+  }
+
+  #ensureOpen(): void {
+    if (this.#closed) throw new ConnectorClosedError(this.name);
+  }
+
+  /** Signs, delivers and reports one delivery; tracked until it ends. Never rejects. */
+  #send(
+    webhook: Webhook,
+    event: string,
+    body: Uint8Array<ArrayBuffer>,
+    cancellable: boolean,
+  ): Promise<DeliveryOutcome> {
+    const run = async (): Promise<DeliveryOutcome> => {
+      const request = await signRequest(webhook, event, body);
+      const onRetry = this.#options.onRetry;
+      const outcome = await deliver(webhook, request, {
+        cancellable,
+        signal: this.#abort.signal,
+        ...(onRetry === undefined ? {} : {
+          onRetry: ({ attempt, waitMs, error }) =>
+            onRetry({
+              webhook: webhook.label,
+              event,
+              delivery: request.delivery,
+              attempt,
+              wait_ms: Math.round(waitMs),
+              error,
+            }),
+        }),
+      });
+      try {
+        this.#options.onDelivery?.(outcome);
+      } catch (error) {
+        console.error(`servo-webhooks: the onDelivery callback threw: ${error}`);
+      }
+      return outcome;
+    };
+    const promise = run();
+    this.#pending.add(promise);
+    void promise.finally(() => this.#pending.delete(promise));
+    return promise;
+  }
+
+  /**
+   * Sends one event's webhook now and waits for the outcomes: to every webhook subscribed to
+   * the event, to the one named, or to an ad-hoc URL. The payload is checked against the
+   * event's schemas. A before webhook's cancel shows as `cancel_reason` in its outcome.
+   *
+   * @example Triggering an after:measure webhook
+   * ```ts no-eval
+   * const outcomes = await webhooks.trigger("after:measure", {
+   *   params: { metrics: ["throughput"] },
+   *   results: [{ connector: "prometheus", value: { readings: [] } }],
+   * });
+   * ```
+   *
+   * @param event `before:<event>` or `after:<event>`.
+   * @param payload The params, and the results of an after event.
+   * @param target A webhook's name, or an ad-hoc webhook; all subscribed webhooks when absent.
+   * @returns One outcome per webhook.
+   * @throws {TypeError} When the event or the named webhook is unknown.
+   * @throws {EventValidationError} When the payload does not match the event.
+   * @throws {ConnectorClosedError} After close.
+   */
+  async trigger(
+    event: string,
+    payload: TriggerPayload = {},
+    target?: string | AdHocWebhook,
+  ): Promise<DeliveryOutcome[]> {
+    this.#ensureOpen();
+    const context = parseEventContext(event, this.#registry);
+    const definition = context && this.#registry.get(context.event);
+    if (context === undefined || definition === undefined || context.preposition === "on") {
+      throw new TypeError(
+        `Cannot trigger "${event}": expected before:<event> or after:<event>, with an event among ${
+          this.#registry.names().join(", ")
+        }`,
+      );
+    }
+    const params = definition.validateParams(payload.params);
+    let results: EventResult[] | undefined;
+    if (context.preposition === "after") {
+      results = (payload.results ?? []).map(({ connector, value }) => ({
+        connector: String(connector),
+        value: definition.validateResult(value, String(connector)),
+      }));
+    }
+    const webhooks = this.#targets(event, target);
+    const body = encodeBody({
+      event,
+      created_at: new Date().toISOString(),
+      params,
+      ...{ results },
+    });
+    return await Promise.all(
+      webhooks.map((webhook) => this.#send(webhook, event, body, context.preposition === "before")),
+    );
+  }
+
+  #targets(event: string, target: string | AdHocWebhook | undefined): Webhook[] {
+    if (target === undefined) {
+      return this.#webhooks.filter((w) => w.config.events.includes(event));
+    }
+    if (typeof target === "string") {
+      const found = this.#webhooks.find((w) => w.config.name === target);
+      if (found !== undefined) return [found];
+      const names = this.#webhooks.flatMap((
+        w,
+      ) => (w.config.name === undefined ? [] : [w.config.name]));
+      throw new TypeError(
+        `Cannot trigger webhook "${target}": no webhook has that name${
+          names.length === 0 ? "" : ` (known: ${names.join(", ")})`
+        }`,
+      );
+    }
+    const adHoc = validateConfig({ webhooks: [{ ...target, events: [event] }] }, {
+      registry: this.#registry,
+    });
+    return [prepareWebhook(adHoc.webhooks[0] as WebhookConfig)];
+  }
+
+  /**
+   * Stops taking new deliveries and waits for the pending ones. With a deadline, what is still
+   * pending then is aborted, each delivery ending with an outcome that says so. Dispatching
+   * an event this connector subscribes to, or triggering, is refused afterwards.
+   *
+   * @param options The deadline.
+   * @returns When every delivery has ended.
+   */
+  async close(options: CloseOptions = {}): Promise<void> {
+    this.#closed = true;
+    const { deadline } = options;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (deadline !== undefined) {
+      const ms = typeof deadline === "number" ? deadline : parseDuration(deadline);
+      timer = setTimeout(() => this.#abort.abort(), ms);
+    }
+    try {
+      while (this.#pending.size > 0) await Promise.all(this.#pending);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

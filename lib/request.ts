@@ -1,0 +1,91 @@
+// This module is browser compatible.
+// The webhook request, a public contract: compact UTF-8 JSON, signed, with fixed headers.
+
+import type { EventResult } from "./servo.ts";
+import { sign } from "./signature.ts";
+import { VERSION } from "./version.ts";
+import type { Webhook } from "./webhook.ts";
+
+/** The `Content-Type` of every webhook request. */
+export const CONTENT_TYPE = "application/vnd.opsani.servo-webhooks+json";
+
+/** The `Content-Type` of a before webhook's response that cancels the event. */
+export const CANCEL_CONTENT_TYPE = "application/vnd.opsani.servo.errors.CancelEventError+json";
+
+/** The JSON body of a webhook request. */
+export interface RequestBody {
+  /** The event context, such as `before:adjust` or `after:measure`. */
+  event: string;
+  /** When the event was dispatched: ISO 8601 in UTC. */
+  created_at: string;
+  /** The event's validated params. */
+  params: unknown;
+  /** The on handlers' results, in connector order; after events only. */
+  results?: EventResult[] | undefined;
+}
+
+/** A request ready to send, the same bytes on every retry. */
+export interface SignedRequest {
+  /** The event context, such as `after:measure`. */
+  event: string;
+  /** The delivery id, the same on every retry. */
+  delivery: string;
+  /** The exact body bytes that were signed. */
+  body: Uint8Array<ArrayBuffer>;
+  /** The headers to send: ours first, then the configured ones. */
+  headers: Record<string, string>;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Encodes a request body as compact JSON in UTF-8, the keys in the order of the contract.
+ *
+ * @param body The body.
+ * @returns The bytes to sign and send.
+ * @throws {TypeError} When a value cannot be written as JSON.
+ */
+export function encodeBody(body: RequestBody): Uint8Array<ArrayBuffer> {
+  const ordered: RequestBody = {
+    event: body.event,
+    created_at: body.created_at,
+    params: body.params,
+  };
+  if (body.results !== undefined) ordered.results = body.results;
+  let text: string;
+  try {
+    text = JSON.stringify(ordered);
+  } catch (error) {
+    throw new TypeError(
+      `Cannot encode the ${body.event} webhook body as JSON: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  return encoder.encode(text);
+}
+
+/**
+ * Signs a body for one webhook and sets the headers of the contract.
+ *
+ * @param webhook The webhook.
+ * @param event The event context, such as `after:measure`.
+ * @param body The encoded body, shared by every webhook of the dispatch.
+ * @param delivery The delivery id; a new UUID when left out.
+ * @returns The request.
+ */
+export async function signRequest(
+  webhook: Webhook,
+  event: string,
+  body: Uint8Array<ArrayBuffer>,
+  delivery: string = crypto.randomUUID(),
+): Promise<SignedRequest> {
+  const headers: Record<string, string> = {
+    "Content-Type": CONTENT_TYPE,
+    "X-Servo-Signature": await sign(await webhook.key(), body),
+    "X-Servo-Event": event,
+    "X-Servo-Delivery": delivery,
+    "User-Agent": `servo-webhooks/${VERSION}`,
+    ...webhook.config.headers,
+  };
+  return { event, delivery, body, headers };
+}

@@ -1,0 +1,60 @@
+// This module is browser compatible.
+// A configured webhook made ready to send: durations in milliseconds, its key imported once.
+
+import type { WebhookConfig } from "./config_types.ts";
+import { parseDuration } from "./duration.ts";
+import type { RetryPolicy } from "./retry.ts";
+import { importSigningKey } from "./signature.ts";
+
+/** A webhook ready to send. */
+export interface Webhook {
+  /** Its name, or its URL without query when it has none: how outcomes name it. */
+  readonly label: string;
+  /** Its validated configuration. */
+  readonly config: WebhookConfig;
+  /** The per-attempt time limit, in milliseconds. */
+  readonly timeoutMs: number;
+  /** How deliveries are retried. */
+  readonly retry: RetryPolicy;
+  /** The HMAC key, imported on first use and then kept. */
+  key(): Promise<CryptoKey>;
+}
+
+/**
+ * Names a webhook for outcomes and logs: its name, or its URL's origin and path (never the
+ * query, which may carry a token).
+ *
+ * @param config The webhook's configuration.
+ * @returns The label.
+ */
+export function webhookLabel(config: WebhookConfig): string {
+  if (config.name !== undefined) return config.name;
+  const url = new URL(config.url);
+  return `${url.origin}${url.pathname}`;
+}
+
+/**
+ * Makes a configured webhook ready to send.
+ *
+ * @param config The validated configuration.
+ * @returns The webhook.
+ */
+export function prepareWebhook(config: WebhookConfig): Webhook {
+  const timeoutMs = parseDuration(config.timeout);
+  const retry: RetryPolicy = config.backoff === false
+    ? { maxTries: 1, maxTimeMs: timeoutMs, delayMs: 0, maxDelayMs: 0 }
+    : {
+      maxTries: config.backoff.max_tries,
+      maxTimeMs: parseDuration(config.backoff.max_time),
+      delayMs: parseDuration(config.backoff.delay),
+      maxDelayMs: parseDuration(config.backoff.max_delay),
+    };
+  let key: Promise<CryptoKey> | undefined;
+  return Object.freeze({
+    label: webhookLabel(config),
+    config,
+    timeoutMs,
+    retry,
+    key: () => (key ??= importSigningKey(config.secret)),
+  });
+}
