@@ -3,7 +3,7 @@
 
 import { formatDuration } from "./duration.ts";
 import { CANCEL_CONTENT_TYPE, type SignedRequest } from "./request.ts";
-import { parseRetryAfter, retry, type RetryOptions, type StopReason } from "./retry.ts";
+import { parseRetryAfter, retry, type RetryOptions, type RetryResult } from "./retry.ts";
 import type { Webhook } from "./webhook.ts";
 
 /** How one delivery ended. Every delivery ends in exactly one outcome. */
@@ -53,8 +53,11 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Reads at most `limit` bytes of a body, then lets go of the rest. */
-async function readLimited(response: Response, limit: number): Promise<Uint8Array> {
-  if (response.body === null) return new Uint8Array();
+async function readLimited(
+  response: Response,
+  limit: number,
+): Promise<{ bytes: Uint8Array; truncated: boolean }> {
+  if (response.body === null) return { bytes: new Uint8Array(), truncated: false };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -69,14 +72,14 @@ async function readLimited(response: Response, limit: number): Promise<Uint8Arra
     if (size >= limit) await reader.cancel().catch(() => {});
     reader.releaseLock();
   }
-  const out = new Uint8Array(Math.min(size, limit));
+  const bytes = new Uint8Array(Math.min(size, limit));
   let at = 0;
   for (const chunk of chunks) {
-    const part = chunk.subarray(0, out.length - at);
-    out.set(part, at);
+    const part = chunk.subarray(0, bytes.length - at);
+    bytes.set(part, at);
     at += part.length;
   }
-  return out;
+  return { bytes, truncated: size > limit };
 }
 
 /** Cuts text to at most `max` UTF-8 bytes, on a character boundary. */
@@ -99,7 +102,10 @@ function isCancel(response: Response): boolean {
 }
 
 /** The reason in a cancel response; a malformed one still cancels, and says so. */
-function cancelReason(body: Uint8Array): string {
+function cancelReason(body: Uint8Array, truncated: boolean): string {
+  if (truncated) {
+    return "the webhook cancelled the event with a malformed response: the body is larger than 64 KiB";
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(decoder.decode(body));
@@ -144,7 +150,7 @@ async function attemptOnce(
       redirect: "manual",
       signal: controller.signal,
     });
-    const body = await readLimited(response, MAX_RESPONSE_BYTES);
+    const { bytes: body, truncated } = await readLimited(response, MAX_RESPONSE_BYTES);
     const status = response.status;
     if (response.type === "opaqueredirect" || (status >= 300 && status < 400)) {
       const location = response.headers.get("location");
@@ -161,7 +167,9 @@ async function attemptOnce(
     }
     if (status >= 200 && status < 300) {
       const attempt: Attempt = { status, ok: true };
-      if (options.cancellable && isCancel(response)) attempt.cancelReason = cancelReason(body);
+      if (options.cancellable && isCancel(response)) {
+        attempt.cancelReason = cancelReason(body, truncated);
+      }
       return { attempt, retry: false };
     }
     const retryable = status === 408 || status === 429 || status >= 500;
@@ -178,9 +186,7 @@ async function attemptOnce(
         retry: true,
       };
     }
-    if (options.signal?.aborted) {
-      return { attempt: { ok: false, error: "aborted" }, retry: false };
-    }
+    if (options.signal?.aborted) return { attempt: { ok: false, error: ABORTED }, retry: false };
     return {
       attempt: { ok: false, error: `network error: ${(error as Error).message}` },
       retry: true,
@@ -191,11 +197,7 @@ async function attemptOnce(
   }
 }
 
-const GAVE_UP: Record<Exclude<StopReason, "done" | "retry_after">, string> = {
-  max_tries: "gave up after max_tries attempts",
-  max_time: "gave up: max_time reached",
-  aborted: "aborted: the connector was closed before the delivery ended",
-};
+const ABORTED = "aborted: the connector was closed before the delivery ended";
 
 /**
  * Delivers a signed request to a webhook: POSTs it, retrying network errors, timeouts, 408,
@@ -222,8 +224,8 @@ export async function deliver(
   }
   const result = await retry<Attempt>(
     async (_n, budgetMs) => {
-      if (options.signal?.aborted) return { value: { ok: false, error: "aborted" }, retry: false };
-      const timeoutMs = Math.max(1, Math.min(webhook.timeoutMs, budgetMs));
+      if (options.signal?.aborted) return { value: { ok: false, error: ABORTED }, retry: false };
+      const timeoutMs = Math.max(1, Math.floor(Math.min(webhook.timeoutMs, budgetMs)));
       const r = await attemptOnce(webhook, request, timeoutMs, options);
       return r.retryAfterMs === undefined
         ? { value: r.attempt, retry: r.retry }
@@ -243,17 +245,24 @@ export async function deliver(
   };
   if (last.status !== undefined) outcome.status = last.status;
   if (last.cancelReason !== undefined) outcome.cancel_reason = last.cancelReason;
-  if (!last.ok) {
-    let error = last.error ?? "failed";
-    if (result.stop === "retry_after") {
-      error += ` (Retry-After ${formatDuration(result.refusedWaitMs ?? 0)} is beyond max_time)`;
-    } else if (result.stop === "aborted" && error !== "aborted") {
-      error += ` (${GAVE_UP.aborted})`;
-    } else if (result.stop === "aborted") error = GAVE_UP.aborted;
-    else if (result.stop !== "done" && webhook.retry.maxTries > 1) {
-      error += ` (${GAVE_UP[result.stop].replace("max_tries", String(result.attempts))})`;
-    }
-    outcome.error = error;
-  }
+  if (!last.ok) outcome.error = failure(last.error ?? "failed", result, webhook.retry.maxTries);
   return outcome;
+}
+
+/** The outcome's error: the last attempt's, and why no further attempt was made. */
+function failure(last: string, result: RetryResult<Attempt>, maxTries: number): string {
+  switch (result.stop) {
+    case "retry_after":
+      return `${last} (Retry-After ${
+        formatDuration(result.refusedWaitMs ?? 0)
+      } is beyond max_time)`;
+    case "aborted":
+      return last === ABORTED ? last : `${ABORTED} (last attempt: ${last})`;
+    case "max_tries":
+      return maxTries > 1 ? `${last} (gave up after ${result.attempts} attempts)` : last;
+    case "max_time":
+      return `${last} (gave up: max_time reached)`;
+    default:
+      return last;
+  }
 }

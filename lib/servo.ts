@@ -94,7 +94,7 @@ export class Connector {
    * @param handler The handler.
    * @returns This connector.
    */
-  before<P, R>(event: EventDefinition<P, R> | string, handler: BeforeHandler<P>): this {
+  before<P, R>(event: EventDefinition<P, R> | string, handler: NoInfer<BeforeHandler<P>>): this {
     return this.#add("before", event as EventDefinition, handler as AnyHandler);
   }
 
@@ -105,7 +105,10 @@ export class Connector {
    * @param handler The handler.
    * @returns This connector.
    */
-  on<P, R>(event: EventDefinition<P, R> | string, handler: OnHandler<P, R>): this {
+  on<P, R>(
+    event: EventDefinition<P, R> | string,
+    handler: NoInfer<OnHandler<P, R>>,
+  ): this {
     return this.#add("on", event as EventDefinition, handler as AnyHandler);
   }
 
@@ -116,7 +119,10 @@ export class Connector {
    * @param handler The handler.
    * @returns This connector.
    */
-  after<P, R>(event: EventDefinition<P, R> | string, handler: AfterHandler<P, R>): this {
+  after<P, R>(
+    event: EventDefinition<P, R> | string,
+    handler: NoInfer<AfterHandler<P, R>>,
+  ): this {
     return this.#add("after", event as EventDefinition, handler as AnyHandler);
   }
 

@@ -42,7 +42,7 @@ export function webhookLabel(config: WebhookConfig): string {
 export function prepareWebhook(config: WebhookConfig): Webhook {
   const timeoutMs = parseDuration(config.timeout);
   const retry: RetryPolicy = config.backoff === false
-    ? { maxTries: 1, maxTimeMs: timeoutMs, delayMs: 0, maxDelayMs: 0 }
+    ? { maxTries: 1, maxTimeMs: Number.POSITIVE_INFINITY, delayMs: 0, maxDelayMs: 0 }
     : {
       maxTries: config.backoff.max_tries,
       maxTimeMs: parseDuration(config.backoff.max_time),

@@ -30,7 +30,9 @@ export interface TestServer {
 }
 
 /** Starts a server; `respond` answers each request after its body has been read. */
-export function startServer(respond: Responder = () => new Response(null, { status: 204 })): TestServer {
+export function startServer(
+  respond: Responder = () => new Response(null, { status: 204 }),
+): TestServer {
   const controller = new AbortController();
   const requests: Received[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
