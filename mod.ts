@@ -47,6 +47,7 @@ export * from "./lib/event.ts";
 export * from "./lib/event_context.ts";
 export * from "./lib/models_types.ts";
 export { CANCEL_CONTENT_TYPE, CONTENT_TYPE, type RequestBody } from "./lib/request.ts";
+export * from "./lib/samples.ts";
 export * from "./lib/schema.ts";
 export * from "./lib/secret.ts";
 export * from "./lib/servo.ts";

@@ -22,6 +22,7 @@ import {
   unknownKeys,
   url,
 } from "./_config_fields.ts";
+import { lineAndColumn, locatePaths } from "./_yaml_locate.ts";
 import "./servo_events.ts"; // fills the default registry
 
 function hasControl(text: string): boolean {
@@ -182,5 +183,29 @@ export function parseConfig(text: string, options: ConfigOptions = {}): Webhooks
       };
     throw new ConfigError([issue]);
   }
-  return validateConfig(document, options);
+  try {
+    return validateConfig(document, options);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(withPositions(text, error.issues));
+  }
+}
+
+/** Adds the line and column of each issue's path, or of its nearest written parent. */
+function withPositions(text: string, issues: readonly ConfigIssue[]): ConfigIssue[] {
+  const at = locatePaths(text);
+  return issues.map((issue) => {
+    let path = issue.path;
+    while (path !== "" && !at.has(path)) path = parent(path);
+    const offset = at.get(path);
+    return offset === undefined || path === ""
+      ? issue
+      : { ...issue, ...lineAndColumn(text, offset) };
+  });
+}
+
+/** `a.b[0]` → `a.b` → `a` → ``. */
+function parent(path: string): string {
+  const cut = Math.max(path.lastIndexOf("."), path.lastIndexOf("["));
+  return cut < 0 ? "" : path.slice(0, cut);
 }

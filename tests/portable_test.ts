@@ -85,3 +85,9 @@ Deno.test("the portability check would catch a Deno call in lib/", () => {
   assert.equal(caught.length, 4);
   assert.equal(FORBIDDEN.some(([p]) => p.test(code('Symbol.for("Deno.customInspect")'))), false);
 });
+
+Deno.test("deno.portable.json repeats the import map of deno.json", async () => {
+  const read = async (name: string) =>
+    JSON.parse(await Deno.readTextFile(new URL(`../${name}`, import.meta.url))).imports;
+  assert.deepEqual(await read("deno.portable.json"), await read("deno.json"));
+});

@@ -1,0 +1,79 @@
+// This module is browser compatible.
+// Finds where each path of a YAML document is written, so that config problems can name a
+// line and a column: `webhooks[0].events[1]` → the offset of that item (or of its key).
+
+import { type Event, EVENT_ID, getScalarValue, parseEvents } from "js-yaml";
+
+interface Frame {
+  path: string;
+  kind: "mapping" | "sequence";
+  index: number; // items seen in a sequence; scalars seen in a mapping (keys and values)
+  key?: string;
+  keyAt?: number;
+}
+
+/**
+ * Maps each path of a YAML document to the offset where it is written.
+ *
+ * @param text The YAML text; it must parse.
+ * @returns Offsets by path.
+ */
+export function locatePaths(text: string): Map<string, number> {
+  const at = new Map<string, number>();
+  const stack: Frame[] = [];
+  let events: Event[];
+  try {
+    events = parseEvents(text, {});
+  } catch {
+    return at;
+  }
+  /** The path of the next node inside the top frame, and where it starts. */
+  const place = (start: number): string | undefined => {
+    const top = stack[stack.length - 1];
+    if (top === undefined) return "";
+    if (top.kind === "sequence") {
+      const path = `${top.path}[${top.index++}]`;
+      at.set(path, start);
+      return path;
+    }
+    top.index++;
+    if (top.index % 2 === 1) return undefined; // a key: named when its value comes
+    const path = top.path === "" ? top.key ?? "?" : `${top.path}.${top.key ?? "?"}`;
+    at.set(path, top.keyAt ?? start);
+    return path;
+  };
+  for (const event of events) {
+    if (event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE) {
+      const path = place(event.start) ?? "?";
+      stack.push({
+        path,
+        kind: event.type === EVENT_ID.MAPPING ? "mapping" : "sequence",
+        index: 0,
+      });
+    } else if (event.type === EVENT_ID.SCALAR || event.type === EVENT_ID.ALIAS) {
+      const start = event.type === EVENT_ID.SCALAR ? event.valueStart : event.anchorStart;
+      const top = stack[stack.length - 1];
+      if (top?.kind === "mapping" && top.index % 2 === 0) {
+        top.key = event.type === EVENT_ID.SCALAR ? getScalarValue(text, event) : "?";
+        top.keyAt = start;
+      }
+      place(start);
+    } else if (event.type === EVENT_ID.POP) {
+      stack.pop();
+    }
+  }
+  return at;
+}
+
+/**
+ * Turns an offset into a 1-based line and column.
+ *
+ * @param text The text.
+ * @param offset The offset.
+ * @returns The line and column.
+ */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return { line, column: offset - before.lastIndexOf("\n") };
+}
