@@ -194,7 +194,7 @@ export function parseConfig(text: string, options: ConfigOptions = {}): Webhooks
 /** Adds the line and column of each issue's path, or of its nearest written parent. */
 function withPositions(text: string, issues: readonly ConfigIssue[]): ConfigIssue[] {
   const at = locatePaths(text);
-  return issues.map((issue) => {
+  const placed = issues.map((issue) => {
     let path = issue.path;
     while (path !== "" && !at.has(path)) path = parent(path);
     const offset = at.get(path);
@@ -202,6 +202,9 @@ function withPositions(text: string, issues: readonly ConfigIssue[]): ConfigIssu
       ? issue
       : { ...issue, ...lineAndColumn(text, offset) };
   });
+  // Document order: by position, the unplaced ones (whole-document problems) first.
+  const key = (issue: ConfigIssue) => (issue.line ?? 0) * 1e6 + (issue.column ?? 0);
+  return placed.sort((a, b) => key(a) - key(b));
 }
 
 /** `a.b[0]` → `a.b` → `a` → ``. */

@@ -51,7 +51,7 @@ function formatIssue(issue: ConfigIssue): string {
  * ```
  */
 export class ConfigError extends Error {
-  /** Every problem found, in document order. */
+  /** Every problem found: in document order from {@linkcode parseConfig}. */
   readonly issues: readonly ConfigIssue[];
 
   /**
