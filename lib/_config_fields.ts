@@ -22,6 +22,14 @@ const RESERVED_HEADERS = new Set([
   "transfer-encoding",
 ]);
 const ENV_REF = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+const LOOKS_LIKE_ENV_REF = /^\$\{.*\}$/s;
+/** C0 and C1 controls and line/paragraph separators: never in a name or a secret. */
+const CONTROL = /[\p{Cc}\u2028\u2029]/u;
+
+/** Whether text holds a control character. */
+export function hasControl(text: string): boolean {
+  return CONTROL.test(text);
+}
 
 export type Issues = ConfigIssue[];
 
@@ -32,8 +40,12 @@ export function isMapping(value: unknown): value is Record<string, unknown> {
 
 export function describe(value: unknown): string {
   if (value === null) return "null";
+  if (value === undefined) return "missing";
   if (Array.isArray(value)) return "a list";
-  return typeof value === "object" ? "a mapping" : `a ${typeof value}`;
+  if (typeof value === "object") return "a mapping";
+  return typeof value === "undefined"
+    ? "missing"
+    : `${/^[aeiou]/.test(typeof value) ? "an" : "a"} ${typeof value}`;
 }
 
 /** Edit distance, for "did you mean" hints. */
@@ -86,7 +98,14 @@ export function duration(
   let ms: number;
   if (typeof value === "number") {
     if (!Number.isFinite(value) || value < 0) {
-      issues.push({ path, message: "must be a duration such as 500ms, 5s or 3m, not negative" });
+      issues.push({
+        path,
+        message: value < 0
+          ? "must be a duration such as 500ms, 5s or 3m, not negative"
+          : Number.isNaN(value)
+          ? "must be a duration such as 500ms, 5s or 3m, not NaN"
+          : `must be at most ${formatDuration(MAX_DURATION_MS)}`,
+      });
       return undefined;
     }
     ms = value * 1000;
@@ -105,7 +124,8 @@ export function duration(
     });
     return undefined;
   }
-  if (ms === 0 && !options.zero) {
+  // Durations are kept to the nanosecond: anything shorter is zero.
+  if (Math.round(ms * 1e6) === 0 && !options.zero) {
     issues.push({ path, message: "must be longer than 0" });
     return undefined;
   }
@@ -123,7 +143,15 @@ function fromEnv(
   options: ConfigOptions,
 ): string | undefined {
   const ref = ENV_REF.exec(text);
-  if (ref === null) return text;
+  if (ref === null) {
+    if (!LOOKS_LIKE_ENV_REF.test(text)) return text;
+    issues.push({
+      path,
+      message:
+        "looks like an environment variable reference but is not one: write ${NAME}, a letter or _ then letters, digits or _",
+    });
+    return undefined;
+  }
   const name = ref[1] as string;
   if (options.env === undefined) {
     issues.push({
@@ -148,6 +176,10 @@ export function events(
 ): string[] {
   if (value === undefined || value === null) {
     issues.push({ path, message: 'required: the events to send, such as "after:measure"' });
+    return [];
+  }
+  if (value === "") {
+    issues.push({ path, message: 'must not be empty: name an event, such as "after:measure"' });
     return [];
   }
   const list = typeof value === "string" ? [value] : value;
@@ -195,6 +227,9 @@ function eventProblem(text: string, registry: EventRegistry): string | undefined
   if (!["before", "on", "after"].includes(prefix)) {
     return `unknown preposition "${prefix}" in "${text}": use "before:" or "after:"`;
   }
+  if (name === "") {
+    return `"${text}" names no event: write "${prefix}:<event>", such as "${prefix}:measure"`;
+  }
   return `unknown event "${name}"${suggest(name, names)}`;
 }
 
@@ -202,9 +237,20 @@ export function url(value: unknown, path: string, issues: Issues): string | unde
   if (typeof value !== "string" || value === "") {
     issues.push({
       path,
-      message: value === undefined
+      message: value === undefined || value === null || value === ""
         ? "required: the http or https URL to POST to"
         : `must be an http or https URL, not ${describe(value)}`,
+    });
+    return undefined;
+  }
+  if (!/^https?:\/\//i.test(value)) {
+    issues.push({
+      path,
+      message: /^[a-z][a-z0-9+.-]*:/i.test(value) && !/^https?:/i.test(value)
+        ? `scheme "${
+          value.slice(0, value.indexOf(":") + 1).toLowerCase()
+        }" is not allowed: use http or https`
+        : "must be an absolute http or https URL",
     });
     return undefined;
   }
@@ -240,6 +286,13 @@ export function secret(
   } else if (typeof value === "string") {
     const text = fromEnv(value, path, issues, options);
     if (text === undefined) return undefined;
+    if (text.trim() !== "" && hasControl(text)) {
+      issues.push({
+        path,
+        message: "must not contain control characters (a trailing newline, perhaps)",
+      });
+      return undefined;
+    }
     if (text.trim() !== "") return new Secret(text);
   } else if (value === undefined || value === null) {
     issues.push({ path, message: "required: the key of the HMAC signature" });
@@ -300,10 +353,15 @@ export function headers(
       });
     } else if (seen.has(lower)) {
       issues.push({ path: namePath, message: `header "${name}" is given twice` });
-    } else if (typeof raw !== "string" && typeof raw !== "number" && typeof raw !== "boolean") {
-      issues.push({ path: at, message: `must be a string, not ${describe(raw)}` });
+    } else if (raw === undefined || raw === null) {
+      issues.push({ path: at, message: "required: the header's value" });
+    } else if (typeof raw !== "string") {
+      issues.push({
+        path: at,
+        message: `must be a string (quote it in YAML), not ${describe(raw)}`,
+      });
     } else {
-      const text = fromEnv(String(raw), at, issues, options);
+      const text = fromEnv(raw, at, issues, options);
       if (text !== undefined && /[\r\n\0]/.test(text)) {
         issues.push({ path: at, message: "must not contain CR, LF or NUL characters" });
       } else if (text !== undefined) out[name] = text;
@@ -338,6 +396,12 @@ export function backoff(value: unknown, path: string, issues: Issues): BackoffCo
     if (value[key] === undefined) continue;
     const text = duration(value[key], `${path}.${key}`, issues, { zero: key !== "max_time" });
     if (text !== undefined) out[key] = text;
+  }
+  if (parseDuration(out.max_delay) < parseDuration(out.delay)) {
+    issues.push({
+      path: `${path}.max_delay`,
+      message: `must not be shorter than delay (${out.delay})`,
+    });
   }
   return out;
 }

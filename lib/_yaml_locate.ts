@@ -2,7 +2,7 @@
 // Finds where each path of a YAML document is written, so that config problems can name a
 // line and a column: `webhooks[0].events[1]` → the offset of that item (or of its key).
 
-import { type Event, EVENT_ID, getScalarValue, parseEvents } from "js-yaml";
+import { type Event, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE } from "js-yaml";
 
 interface Frame {
   path: string;
@@ -51,7 +51,11 @@ export function locatePaths(text: string): Map<string, number> {
         index: 0,
       });
     } else if (event.type === EVENT_ID.SCALAR || event.type === EVENT_ID.ALIAS) {
-      const start = event.type === EVENT_ID.SCALAR ? event.valueStart : event.anchorStart;
+      const quoted = event.type === EVENT_ID.SCALAR &&
+        (event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED);
+      const start = event.type === EVENT_ID.SCALAR
+        ? event.valueStart - (quoted ? 1 : 0) // a quoted scalar starts at its quote
+        : event.anchorStart;
       const top = stack[stack.length - 1];
       if (top?.kind === "mapping" && top.index % 2 === 0) {
         top.key = event.type === EVENT_ID.SCALAR ? getScalarValue(text, event) : "?";

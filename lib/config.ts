@@ -15,6 +15,7 @@ import {
   describe,
   duration,
   events,
+  hasControl,
   headers,
   isMapping,
   type Issues,
@@ -24,10 +25,6 @@ import {
 } from "./_config_fields.ts";
 import { lineAndColumn, locatePaths } from "./_yaml_locate.ts";
 import "./servo_events.ts"; // fills the default registry
-
-function hasControl(text: string): boolean {
-  return [...text].some((c) => c < " " || c === "\x7f");
-}
 
 const WEBHOOK_KEYS = [
   "name",
@@ -61,7 +58,7 @@ function webhook(
     secret: secret(value.secret, `${path}.secret`, issues, options) ?? new Secret(""),
     headers: headers(value.headers, `${path}.headers`, issues, options),
     backoff: backoff(value.backoff, `${path}.backoff`, issues),
-    timeout: value.timeout === undefined
+    timeout: value.timeout === undefined || value.timeout === null
       ? DEFAULT_TIMEOUT
       : duration(value.timeout, `${path}.timeout`, issues, { zero: false }) ?? DEFAULT_TIMEOUT,
     failure_policy: "ignore",
@@ -79,7 +76,7 @@ function webhook(
   }
   const policy = value.failure_policy;
   if (policy === "ignore" || policy === "cancel") out.failure_policy = policy;
-  else if (policy !== undefined) {
+  else if (policy !== undefined && policy !== null) {
     issues.push({ path: `${path}.failure_policy`, message: 'must be "ignore" or "cancel"' });
   }
   return out;
