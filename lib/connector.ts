@@ -215,29 +215,42 @@ export class WebhooksConnector {
     body: Uint8Array<ArrayBuffer>,
     cancellable: boolean,
   ): Promise<DeliveryOutcome> {
+    const delivery = crypto.randomUUID();
+    const onRetry = this.#options.onRetry;
     const run = async (): Promise<DeliveryOutcome> => {
-      const request = await signRequest(webhook, event, body);
-      const onRetry = this.#options.onRetry;
-      const outcome = await deliver(webhook, request, {
-        cancellable,
-        signal: this.#abort.signal,
-        ...(onRetry === undefined ? {} : {
-          onRetry: ({ attempt, waitMs, error }) =>
-            onRetry({
-              webhook: webhook.label,
-              event,
-              delivery: request.delivery,
-              attempt,
-              wait_ms: Math.round(waitMs),
-              error,
-            }),
-        }),
-      });
+      const started = performance.now();
+      let outcome: DeliveryOutcome;
       try {
-        this.#options.onDelivery?.(outcome);
+        const request = await signRequest(webhook, event, body, delivery);
+        outcome = await deliver(webhook, request, {
+          cancellable,
+          signal: this.#abort.signal,
+          ...(onRetry === undefined ? {} : {
+            onRetry: ({ attempt, waitMs, error }) =>
+              callback("onRetry", () =>
+                onRetry({
+                  webhook: webhook.label,
+                  event,
+                  delivery,
+                  attempt,
+                  wait_ms: Math.round(waitMs),
+                  error,
+                })),
+          }),
+        });
       } catch (error) {
-        console.error(`servo-webhooks: the onDelivery callback threw: ${error}`);
+        // Not expected (deliver() never rejects), but a delivery must still end in an outcome.
+        outcome = {
+          webhook: webhook.label,
+          event,
+          delivery,
+          attempts: 0,
+          ok: false,
+          error: `could not be sent: ${error instanceof Error ? error.message : String(error)}`,
+          duration_ms: Math.round((performance.now() - started) * 100) / 100,
+        };
       }
+      callback("onDelivery", () => this.#options.onDelivery?.(outcome));
       return outcome;
     };
     const promise = run();
@@ -345,5 +358,14 @@ export class WebhooksConnector {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/** Runs a user callback; what it throws is logged, never thrown into a delivery. */
+function callback(name: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    console.error(`servo-webhooks: the ${name} callback threw: ${error}`);
   }
 }

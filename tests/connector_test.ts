@@ -385,3 +385,41 @@ Deno.test("outcomes and errors never contain the secret", async () => {
   for (const text of seen) assert.ok(!text.includes(SECRET), text);
   assert.equal(outcomes.length, 2);
 });
+
+Deno.test("WebhooksConnector survives onDelivery and onRetry callbacks that throw", async () => {
+  await using server = startServer((r) => new Response(null, { status: r.n === 1 ? 503 : 204 }));
+  const connector = new WebhooksConnector(
+    validateConfig({
+      webhooks: [{
+        events: "after:measure",
+        url: server.url,
+        secret: SECRET,
+        backoff: { delay: "5ms" },
+      }],
+    }),
+    {
+      onDelivery: () => {
+        throw new Error("callback broke");
+      },
+      onRetry: () => {
+        throw new Error("callback broke");
+      },
+    },
+  );
+  const servo = new Servo();
+  connector.attach(servo);
+  const logged: unknown[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => logged.push(args.join(" "));
+  try {
+    await servo.dispatch(servoEvents.measure, {});
+    await connector.close();
+  } finally {
+    console.error = original;
+  }
+  assert.equal(server.requests.length, 2, "the retry still happened");
+  assert.deepEqual(logged, [
+    "servo-webhooks: the onRetry callback threw: Error: callback broke",
+    "servo-webhooks: the onDelivery callback threw: Error: callback broke",
+  ]);
+});
