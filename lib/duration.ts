@@ -96,11 +96,10 @@ function general(value: number): string {
  */
 export function formatDuration(ms: number): string {
   const sign = ms < 0 ? "-" : "";
-  let rest = Math.abs(ms);
-  if (rest < 1_000) {
-    // Whole nanoseconds, to keep float noise out of the parts.
-    let ns = Math.round(rest * 1e6);
-    if (ns === 0) return "0";
+  // Whole nanoseconds, to keep float noise out of the parts.
+  let ns = Math.round(Math.abs(ms) * 1e6);
+  if (ns === 0) return "0";
+  if (ns < 1e9) {
     const parts: string[] = [];
     for (const [unit, size] of [["ms", 1e6], ["us", 1e3], ["ns", 1]] as const) {
       const n = Math.floor(ns / size);
@@ -111,12 +110,12 @@ export function formatDuration(ms: number): string {
   }
   let out = "";
   for (const unit of ["y", "mm", "d", "h", "m"] as const) {
-    const size = UNITS[unit] as number;
-    const n = Math.floor(rest / size);
+    const size = (UNITS[unit] as number) * 1e6;
+    const n = Math.floor(ns / size);
     if (n > 0) out += `${n}${unit}`;
-    rest -= n * size;
+    ns -= n * size;
   }
-  const seconds = Math.round(rest * 1e3) / 1e6; // whole microseconds, in seconds
+  const seconds = Math.round(ns / 1e3) / 1e6; // whole microseconds, in seconds
   if (seconds > 0) out += `${general(seconds)}s`;
   return sign + out;
 }

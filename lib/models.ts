@@ -19,7 +19,14 @@ export const duration = z
   .regex(new RegExp(DURATION_PATTERN), {
     message: 'expected a duration such as "500ms", "5s", "3m" or "1h30m"',
   })
-  .overwrite((text) => formatDuration(parseDuration(text)))
+  // zod runs this even when the regex failed; then the value is already invalid, kept as is.
+  .overwrite((text) => {
+    try {
+      return formatDuration(parseDuration(text));
+    } catch {
+      return text;
+    }
+  })
   .meta({
     description: "A servo duration: numbers with units ns, us, ms, s, m, h, d, w, mm, y",
     examples: ["300ms", "5m", "2h45m", "72h3m0.5s"],

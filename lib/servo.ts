@@ -31,7 +31,13 @@ export interface HandlerContext {
 /** Runs before an event; throwing {@linkcode EventCancelledError} cancels it. */
 export type BeforeHandler<P> = (params: P, context: HandlerContext) => void | Promise<void>;
 /** Runs the event; its return value is the connector's result. */
-export type OnHandler<P, R> = (params: P, context: HandlerContext) => R | Promise<R>;
+export type OnHandler<P, R> = (
+  params: P,
+  context: HandlerContext,
+) => Returned<R> | Promise<Returned<R>>;
+
+/** What an on handler may return: for an event whose result may be `null`, nothing too. */
+export type Returned<R> = null extends R ? R | undefined | void : R;
 /** Runs after an event, with its params and results. */
 export type AfterHandler<P, R> = (
   data: AfterEventData<P, R>,
