@@ -41,6 +41,8 @@ export * from "./lib/config.ts";
 export * from "./lib/config_types.ts";
 export * from "./lib/connector.ts";
 export type { DeliveryOutcome } from "./lib/delivery.ts";
+export type { BreakerState } from "./lib/breaker.ts";
+export type { WebhooksStats } from "./lib/outbox.ts";
 export * from "./lib/duration.ts";
 export * from "./lib/errors.ts";
 export * from "./lib/event.ts";

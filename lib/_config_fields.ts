@@ -7,11 +7,18 @@ import { formatDuration, parseDuration } from "./duration.ts";
 import type { EventRegistry } from "./event.ts";
 import { parseEventContext } from "./event_context.ts";
 import { Secret } from "./secret.ts";
-import { type BackoffConfig, type ConfigOptions, DEFAULT_BACKOFF } from "./config_types.ts";
+import {
+  type BackoffConfig,
+  type CircuitBreakerConfig,
+  type ConfigOptions,
+  DEFAULT_BACKOFF,
+  DEFAULT_CIRCUIT_BREAKER,
+} from "./config_types.ts";
 
 const MAX_DURATION_MS = 24 * 86_400_000; // timers cannot wait longer
 const MAX_TRIES = 100;
 const BACKOFF_KEYS = ["max_tries", "max_time", "delay", "max_delay"];
+const BREAKER_KEYS = ["failures", "cool_down", "max_cool_down"];
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const RESERVED_HEADERS = new Set([
   "content-type",
@@ -383,14 +390,10 @@ export function backoff(value: unknown, path: string, issues: Issues): BackoffCo
   }
   unknownKeys(value, BACKOFF_KEYS, path, issues);
   const out = { ...DEFAULT_BACKOFF };
-  const tries = value.max_tries;
-  if (tries !== undefined) {
-    if (typeof tries !== "number" || !Number.isInteger(tries) || tries < 1 || tries > MAX_TRIES) {
-      issues.push({
-        path: `${path}.max_tries`,
-        message: `must be a whole number from 1 to ${MAX_TRIES}`,
-      });
-    } else out.max_tries = tries;
+  if (value.max_tries !== undefined && value.max_tries !== null) {
+    out.max_tries =
+      wholeNumber(value.max_tries, `${path}.max_tries`, issues, { min: 1, max: MAX_TRIES }) ??
+        out.max_tries;
   }
   for (const key of ["max_time", "delay", "max_delay"] as const) {
     if (value[key] === undefined) continue;
@@ -401,6 +404,56 @@ export function backoff(value: unknown, path: string, issues: Issues): BackoffCo
     issues.push({
       path: `${path}.max_delay`,
       message: `must not be shorter than delay (${out.delay})`,
+    });
+  }
+  return out;
+}
+
+/** A whole number in a range, or undefined (with an issue) when it is not one. */
+export function wholeNumber(
+  value: unknown,
+  path: string,
+  issues: Issues,
+  range: { min: number; max: number },
+): number | undefined {
+  if (
+    typeof value === "number" && Number.isInteger(value) && value >= range.min && value <= range.max
+  ) {
+    return value;
+  }
+  issues.push({ path, message: `must be a whole number from ${range.min} to ${range.max}` });
+  return undefined;
+}
+
+export function circuitBreaker(
+  value: unknown,
+  path: string,
+  issues: Issues,
+): CircuitBreakerConfig | false {
+  if (value === false) return false;
+  const out = { ...DEFAULT_CIRCUIT_BREAKER };
+  if (value === undefined || value === null || value === true) return out;
+  if (!isMapping(value)) {
+    issues.push({
+      path,
+      message: `must be false or a mapping of failures and cool_down, not ${describe(value)}`,
+    });
+    return out;
+  }
+  unknownKeys(value, BREAKER_KEYS, path, issues);
+  if (value.failures !== undefined && value.failures !== null) {
+    out.failures = wholeNumber(value.failures, `${path}.failures`, issues, { min: 1, max: 1000 }) ??
+      out.failures;
+  }
+  for (const key of ["cool_down", "max_cool_down"] as const) {
+    if (value[key] === undefined || value[key] === null) continue;
+    const text = duration(value[key], `${path}.${key}`, issues, { zero: false });
+    if (text !== undefined) out[key] = text;
+  }
+  if (parseDuration(out.max_cool_down) < parseDuration(out.cool_down)) {
+    issues.push({
+      path: `${path}.max_cool_down`,
+      message: `must not be shorter than cool_down (${out.cool_down})`,
     });
   }
   return out;

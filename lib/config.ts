@@ -6,12 +6,14 @@ import { eventRegistry } from "./event.ts";
 import { Secret } from "./secret.ts";
 import {
   type ConfigOptions,
+  DEFAULT_MAX_CONCURRENCY,
   DEFAULT_TIMEOUT,
   type WebhookConfig,
   type WebhooksConfig,
 } from "./config_types.ts";
 import {
   backoff,
+  circuitBreaker,
   describe,
   duration,
   events,
@@ -22,6 +24,7 @@ import {
   secret,
   unknownKeys,
   url,
+  wholeNumber,
 } from "./_config_fields.ts";
 import { lineAndColumn, locatePaths } from "./_yaml_locate.ts";
 import "./servo_events.ts"; // fills the default registry
@@ -36,6 +39,8 @@ const WEBHOOK_KEYS = [
   "backoff",
   "timeout",
   "failure_policy",
+  "max_concurrency",
+  "circuit_breaker",
 ];
 
 function webhook(
@@ -62,6 +67,14 @@ function webhook(
       ? DEFAULT_TIMEOUT
       : duration(value.timeout, `${path}.timeout`, issues, { zero: false }) ?? DEFAULT_TIMEOUT,
     failure_policy: "ignore",
+    max_concurrency: value.max_concurrency === undefined || value.max_concurrency === null
+      ? DEFAULT_MAX_CONCURRENCY
+      : wholeNumber(value.max_concurrency, `${path}.max_concurrency`, issues, {
+        min: 1,
+        max: 1000,
+      }) ??
+        DEFAULT_MAX_CONCURRENCY,
+    circuit_breaker: circuitBreaker(value.circuit_breaker, `${path}.circuit_breaker`, issues),
   };
   for (const key of ["name", "description"] as const) {
     const text = value[key];

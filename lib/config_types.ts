@@ -18,6 +18,16 @@ export interface BackoffConfig {
   max_delay: string;
 }
 
+/** When a webhook's circuit breaker opens, and how long it stays open. */
+export interface CircuitBreakerConfig {
+  /** Consecutive failed deliveries that open it; `5` by default. */
+  failures: number;
+  /** How long it stays open before one probe delivery; `30s` by default. */
+  cool_down: string;
+  /** The cool-down doubles after each failed probe, up to this; `10m` by default. */
+  max_cool_down: string;
+}
+
 /** One webhook, validated, with defaults filled in and durations written canonically. */
 export interface WebhookConfig {
   /** A name, unique among the webhooks. */
@@ -38,6 +48,10 @@ export interface WebhookConfig {
   timeout: string;
   /** `ignore` (the default) lets the event go on when a before webhook fails; `cancel` cancels it. */
   failure_policy: FailurePolicy;
+  /** The most after-event deliveries of this webhook in flight at once; `16` by default. */
+  max_concurrency: number;
+  /** The circuit breaker, or `false` for none (a 410 Gone still disables the webhook). */
+  circuit_breaker: CircuitBreakerConfig | false;
 }
 
 /** A validated webhooks configuration: the `webhooks:` list of a servo config file. */
@@ -68,5 +82,13 @@ export const DEFAULT_BACKOFF: Readonly<BackoffConfig> = Object.freeze({
   delay: "1s",
   max_delay: "1m",
 });
+/** The defaults of a webhook's `circuit_breaker`. */
+export const DEFAULT_CIRCUIT_BREAKER: Readonly<CircuitBreakerConfig> = Object.freeze({
+  failures: 5,
+  cool_down: "30s",
+  max_cool_down: "10m",
+});
+/** The default `max_concurrency` of a webhook. */
+export const DEFAULT_MAX_CONCURRENCY = 16;
 /** The default per-attempt `timeout` of a webhook. */
 export const DEFAULT_TIMEOUT = "10s";

@@ -2,12 +2,13 @@
 
 import { validateConfig } from "./config.ts";
 import type { WebhookConfig, WebhooksConfig } from "./config_types.ts";
-import { deliver, type DeliveryOutcome } from "./delivery.ts";
+import type { DeliveryOutcome } from "./delivery.ts";
 import { parseDuration } from "./duration.ts";
 import { ConnectorClosedError, EventCancelledError } from "./errors.ts";
 import { type EventDefinition, type EventRegistry, eventRegistry } from "./event.ts";
 import { parseEventContext } from "./event_context.ts";
-import { encodeBody, signRequest } from "./request.ts";
+import { Outbox, type WebhooksStats } from "./outbox.ts";
+import { encodeBody } from "./request.ts";
 import type { AfterEventData, EventResult, Servo } from "./servo.ts";
 import { prepareWebhook, type Webhook } from "./webhook.ts";
 import "./servo_events.ts"; // fills the default registry
@@ -28,6 +29,13 @@ export interface WebhooksConnectorOptions {
   registry?: EventRegistry;
   /** Receives the outcome of every delivery, once it has ended. */
   onDelivery?: (outcome: DeliveryOutcome) => void;
+  /**
+   * The most after-event deliveries queued and in flight, over all webhooks. When that many
+   * are pending, a new one ends at once with the outcome `dropped: the queue is full`.
+   *
+   * @default {10000}
+   */
+  maxPending?: number;
   /** Told when a delivery waits before another attempt, and why. */
   onRetry?: (info: RetryInfo) => void;
 }
@@ -109,8 +117,7 @@ export class WebhooksConnector {
   #registry: EventRegistry;
   #webhooks: Webhook[];
   #options: WebhooksConnectorOptions;
-  #pending = new Set<Promise<DeliveryOutcome>>();
-  #abort = new AbortController();
+  #outbox: Outbox;
   #closed = false;
   #attached = new WeakSet<Servo>();
 
@@ -127,11 +134,45 @@ export class WebhooksConnector {
     this.name = options.name ?? "webhooks";
     this.#options = options;
     this.#webhooks = this.config.webhooks.map(prepareWebhook);
+    const maxPending = options.maxPending ?? 10_000;
+    if (!Number.isInteger(maxPending) || maxPending < 1) {
+      throw new RangeError(
+        `Cannot create the webhooks connector: maxPending must be a whole number above 0`,
+      );
+    }
+    const onRetry = options.onRetry;
+    this.#outbox = new Outbox({
+      maxPending,
+      onOutcome: (outcome) => callback("onDelivery", () => options.onDelivery?.(outcome)),
+      ...(onRetry === undefined ? {} : {
+        onRetry: (webhook, event, delivery, { attempt, waitMs, error }) =>
+          callback("onRetry", () =>
+            onRetry({
+              webhook: webhook.label,
+              event,
+              delivery,
+              attempt,
+              wait_ms: Math.round(waitMs),
+              error,
+            })),
+      }),
+      onBreaker: (webhook, state) => {
+        if (state === "disabled") {
+          console.error(
+            `servo-webhooks: webhook "${webhook.label}" answered 410 Gone: it is disabled until restart`,
+          );
+        } else if (state === "open") {
+          console.warn(
+            `servo-webhooks: webhook "${webhook.label}" failed ${webhook.breaker.consecutiveFailures} deliveries in a row: its circuit is open`,
+          );
+        }
+      },
+    });
   }
 
   /** How many deliveries have not ended yet. */
   get pending(): number {
-    return this.#pending.size;
+    return this.#outbox.pending;
   }
 
   /**
@@ -175,7 +216,9 @@ export class WebhooksConnector {
   async #before(event: string, webhooks: Webhook[], params: unknown): Promise<void> {
     this.#ensureOpen();
     const body = encodeBody({ event, created_at: new Date().toISOString(), params });
-    const outcomes = await Promise.all(webhooks.map((w) => this.#send(w, event, body, true)));
+    const outcomes = await Promise.all(
+      webhooks.map((w) => this.#outbox.send(w, event, body, { cancellable: true, queued: false })),
+    );
     outcomes.forEach((outcome, i) => {
       const webhook = webhooks[i] as Webhook;
       if (outcome.cancel_reason !== undefined) {
@@ -201,62 +244,13 @@ export class WebhooksConnector {
       params: data.params,
       results: data.results,
     });
-    for (const webhook of webhooks) void this.#send(webhook, event, body, false);
+    for (const webhook of webhooks) {
+      void this.#outbox.send(webhook, event, body, { cancellable: false, queued: true });
+    }
   }
 
   #ensureOpen(): void {
     if (this.#closed) throw new ConnectorClosedError(this.name);
-  }
-
-  /** Signs, delivers and reports one delivery; tracked until it ends. Never rejects. */
-  #send(
-    webhook: Webhook,
-    event: string,
-    body: Uint8Array<ArrayBuffer>,
-    cancellable: boolean,
-  ): Promise<DeliveryOutcome> {
-    const delivery = crypto.randomUUID();
-    const onRetry = this.#options.onRetry;
-    const run = async (): Promise<DeliveryOutcome> => {
-      const started = performance.now();
-      let outcome: DeliveryOutcome;
-      try {
-        const request = await signRequest(webhook, event, body, delivery);
-        outcome = await deliver(webhook, request, {
-          cancellable,
-          signal: this.#abort.signal,
-          ...(onRetry === undefined ? {} : {
-            onRetry: ({ attempt, waitMs, error }) =>
-              callback("onRetry", () =>
-                onRetry({
-                  webhook: webhook.label,
-                  event,
-                  delivery,
-                  attempt,
-                  wait_ms: Math.round(waitMs),
-                  error,
-                })),
-          }),
-        });
-      } catch (error) {
-        // Not expected (deliver() never rejects), but a delivery must still end in an outcome.
-        outcome = {
-          webhook: webhook.label,
-          event,
-          delivery,
-          attempts: 0,
-          ok: false,
-          error: `could not be sent: ${error instanceof Error ? error.message : String(error)}`,
-          duration_ms: Math.round((performance.now() - started) * 100) / 100,
-        };
-      }
-      callback("onDelivery", () => this.#options.onDelivery?.(outcome));
-      return outcome;
-    };
-    const promise = run();
-    this.#pending.add(promise);
-    void promise.finally(() => this.#pending.delete(promise));
-    return promise;
   }
 
   /**
@@ -311,7 +305,12 @@ export class WebhooksConnector {
       ...{ results },
     });
     return await Promise.all(
-      webhooks.map((webhook) => this.#send(webhook, event, body, context.preposition === "before")),
+      webhooks.map((webhook) =>
+        this.#outbox.send(webhook, event, body, {
+          cancellable: context.preposition === "before",
+          queued: context.preposition === "after",
+        })
+      ),
     );
   }
 
@@ -338,6 +337,20 @@ export class WebhooksConnector {
   }
 
   /**
+   * Counters of the deliveries so far, and the state of each webhook's circuit breaker.
+   *
+   * @example Watching the queue
+   * ```ts no-eval
+   * const { accepted, delivered, failed, dropped, pending } = webhooks.stats();
+   * ```
+   *
+   * @returns A snapshot.
+   */
+  stats(): WebhooksStats {
+    return this.#outbox.stats(this.#webhooks);
+  }
+
+  /**
    * Stops taking new deliveries and waits for the pending ones. With a deadline, what is still
    * pending then is aborted, each delivery ending with an outcome that says so. Dispatching
    * an event this connector subscribes to, or triggering, is refused afterwards.
@@ -348,16 +361,13 @@ export class WebhooksConnector {
   async close(options: CloseOptions = {}): Promise<void> {
     this.#closed = true;
     const { deadline } = options;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    if (deadline !== undefined) {
-      const ms = typeof deadline === "number" ? deadline : parseDuration(deadline);
-      timer = setTimeout(() => this.#abort.abort(), ms);
-    }
-    try {
-      while (this.#pending.size > 0) await Promise.all(this.#pending);
-    } finally {
-      clearTimeout(timer);
-    }
+    await this.#outbox.drain(
+      deadline === undefined
+        ? undefined
+        : typeof deadline === "number"
+        ? deadline
+        : parseDuration(deadline),
+    );
   }
 }
 

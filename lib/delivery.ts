@@ -124,6 +124,17 @@ function snippet(body: Uint8Array): string {
   return text === "" ? "" : `: ${text.length > 120 ? `${text.slice(0, 120)}…` : text}`;
 }
 
+/** What failed, from the error or its cause, without the URL (its query may hold a token). */
+function networkError(error: unknown): string {
+  const cause = (error as { cause?: unknown })?.cause;
+  const text = cause instanceof Error
+    ? cause.message
+    : error instanceof Error
+    ? error.message
+    : String(error);
+  return text.replace(/ for url \([^)]*\)/, "");
+}
+
 function describeStatus(response: Response): string {
   return `HTTP ${response.status}${response.statusText === "" ? "" : ` ${response.statusText}`}`;
 }
@@ -188,7 +199,7 @@ async function attemptOnce(
     }
     if (options.signal?.aborted) return { attempt: { ok: false, error: ABORTED }, retry: false };
     return {
-      attempt: { ok: false, error: `network error: ${(error as Error).message}` },
+      attempt: { ok: false, error: `network error: ${networkError(error)}` },
       retry: true,
     };
   } finally {

@@ -1,8 +1,11 @@
 // This module is browser compatible.
-// A configured webhook made ready to send: durations in milliseconds, its key imported once.
+// A configured webhook made ready to send: durations in milliseconds, its key imported once,
+// its lane of the delivery queue and its circuit breaker.
 
+import { Breaker } from "./breaker.ts";
 import type { WebhookConfig } from "./config_types.ts";
 import { parseDuration } from "./duration.ts";
+import { type Lane, lane } from "./queue.ts";
 import type { RetryPolicy } from "./retry.ts";
 import { importSigningKey } from "./signature.ts";
 
@@ -16,6 +19,10 @@ export interface Webhook {
   readonly timeoutMs: number;
   /** How deliveries are retried. */
   readonly retry: RetryPolicy;
+  /** Its share of the delivery queue: at most `max_concurrency` deliveries at once. */
+  readonly lane: Lane;
+  /** Its circuit breaker. */
+  readonly breaker: Breaker;
   /** The HMAC key, imported on first use and then kept. */
   key(): Promise<CryptoKey>;
 }
@@ -49,12 +56,21 @@ export function prepareWebhook(config: WebhookConfig): Webhook {
       delayMs: parseDuration(config.backoff.delay),
       maxDelayMs: parseDuration(config.backoff.max_delay),
     };
+  const breaker = new Breaker(
+    config.circuit_breaker === false ? false : {
+      failures: config.circuit_breaker.failures,
+      coolDownMs: parseDuration(config.circuit_breaker.cool_down),
+      maxCoolDownMs: parseDuration(config.circuit_breaker.max_cool_down),
+    },
+  );
   let key: Promise<CryptoKey> | undefined;
   return Object.freeze({
     label: webhookLabel(config),
     config,
     timeoutMs,
     retry,
+    lane: lane(config.max_concurrency),
+    breaker,
     key: () => (key ??= importSigningKey(config.secret)),
   });
 }

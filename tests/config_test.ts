@@ -155,6 +155,11 @@ const BAD: Bad[] = [
   { what: "max_delay shorter than delay", input: valid("backoff: {delay: 1m, max_delay: 1s}"), issues: [["webhooks[0].backoff.max_delay", "must not be shorter than delay (1m)", 5, 26]] },
   { what: "problems in document order", input: hook("name: ''", EVENTS, "url: ftp://x", SECRET, "colour: red"), issues: [["webhooks[0].name", "must be 1 to 128 printable characters", 2, 5], ["webhooks[0].url", 'scheme "ftp:" is not allowed: use http or https', 4, 5], ["webhooks[0].colour", "unknown key", 6, 5]] },
   { what: "a quoted key, at its quote", input: valid('headers: {"X Token": a}'), issues: [["webhooks[0].headers.X Token", '"X Token" is not a valid header name', 5, 15]] },
+  { what: "max_concurrency 0", input: valid("max_concurrency: 0"), issues: [["webhooks[0].max_concurrency", "must be a whole number from 1 to 1000", 5, 5]] },
+  { what: "max_concurrency as a string", input: valid("max_concurrency: many"), issues: [["webhooks[0].max_concurrency", "must be a whole number from 1 to 1000", 5, 5]] },
+  { what: "circuit_breaker as a string", input: valid("circuit_breaker: on"), issues: [["webhooks[0].circuit_breaker", "must be false or a mapping of failures and cool_down, not a string", 5, 5]] },
+  { what: "circuit_breaker failures 0 and an unknown key", input: valid("circuit_breaker: {failures: 0, cooldown: 1s}"), issues: [["webhooks[0].circuit_breaker.failures", "must be a whole number from 1 to 1000", 5, 23], ["webhooks[0].circuit_breaker.cooldown", 'unknown key; did you mean "cool_down"?', 5, 36]] },
+  { what: "max_cool_down below cool_down", input: valid("circuit_breaker: {cool_down: 1m, max_cool_down: 1s}"), issues: [["webhooks[0].circuit_breaker.max_cool_down", "must not be shorter than cool_down (1m)", 5, 38]] },
 ];
 
 function expected(issues: Expected[]) {
@@ -211,6 +216,8 @@ const DEFAULTS = {
   backoff: { max_tries: 12, max_time: "3m", delay: "1s", max_delay: "1m" },
   timeout: "10s",
   failure_policy: "ignore",
+  max_concurrency: 16,
+  circuit_breaker: { failures: 5, cool_down: "30s", max_cool_down: "10m" },
 };
 
 Deno.test("parseConfig() reads a full example with list-form headers", () => {
@@ -234,6 +241,8 @@ webhooks:
       max_time: 30s
     timeout: 5s
     failure_policy: cancel
+    max_concurrency: 4
+    circuit_breaker: { failures: 3, cool_down: 90s }
 `);
   assert.equal(config.webhooks.length, 1);
   assert.deepEqual(split(config.webhooks[0]), [{
@@ -245,6 +254,8 @@ webhooks:
     backoff: { max_tries: 3, max_time: "30s", delay: "1s", max_delay: "1m" },
     timeout: "5s",
     failure_policy: "cancel",
+    max_concurrency: 4,
+    circuit_breaker: { failures: 3, cool_down: "1m30s", max_cool_down: "10m" },
   }, "s3cr3t"]);
 });
 

@@ -180,7 +180,7 @@ Deno.test("trigger() waits for Retry-After given as an HTTP date", async () => {
     // The next whole second at least one second away: HTTP dates have second resolution.
     asked = (Math.floor(Date.now() / 1000) + 2) * 1000;
     return new Response(null, {
-      status: 503,
+      status: 429,
       headers: { "retry-after": new Date(asked).toUTCString() },
     });
   });
