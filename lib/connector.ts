@@ -238,12 +238,19 @@ export class WebhooksConnector {
 
   #after(event: string, webhooks: Webhook[], data: AfterEventData): void {
     this.#ensureOpen();
-    const body = encodeBody({
-      event,
-      created_at: new Date().toISOString(),
-      params: data.params,
-      results: data.results,
-    });
+    let body: Uint8Array<ArrayBuffer>;
+    try {
+      body = encodeBody({
+        event,
+        created_at: new Date().toISOString(),
+        params: data.params,
+        results: data.results,
+      });
+    } catch (error) {
+      // The on handlers have run: the event stands, and each delivery ends saying why not.
+      for (const webhook of webhooks) this.#outbox.refuse(webhook, event, (error as Error).message);
+      return;
+    }
     for (const webhook of webhooks) {
       void this.#outbox.send(webhook, event, body, { cancellable: false, queued: true });
     }

@@ -106,6 +106,28 @@ export class Outbox {
     return done;
   }
 
+  /**
+   * Ends a delivery that cannot be sent at all (its body could not be encoded), with an
+   * outcome that says why.
+   *
+   * @param webhook The webhook.
+   * @param event The event context.
+   * @param error Why.
+   * @returns The outcome.
+   */
+  refuse(webhook: Webhook, event: string, error: string): DeliveryOutcome {
+    this.#counts.accepted++;
+    return this.#end({
+      webhook: webhook.label,
+      event,
+      delivery: crypto.randomUUID(),
+      attempts: 0,
+      ok: false,
+      error,
+      duration_ms: 0,
+    });
+  }
+
   async #run(
     webhook: Webhook,
     event: string,

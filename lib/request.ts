@@ -39,11 +39,21 @@ export interface SignedRequest {
 const encoder = new TextEncoder();
 
 /**
+ * Writes what JSON cannot: a BigInt as its decimal string, an Error as `{name, message}`.
+ * Functions and symbols are left out, as JSON.stringify does.
+ */
+function jsonSafe(_key: string, value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  return value;
+}
+
+/**
  * Encodes a request body as compact JSON in UTF-8, the keys in the order of the contract.
  *
  * @param body The body.
  * @returns The bytes to sign and send.
- * @throws {TypeError} When a value cannot be written as JSON.
+ * @throws {TypeError} When the body contains a cycle.
  */
 export function encodeBody(body: RequestBody): Uint8Array<ArrayBuffer> {
   const ordered: RequestBody = {
@@ -54,12 +64,14 @@ export function encodeBody(body: RequestBody): Uint8Array<ArrayBuffer> {
   if (body.results !== undefined) ordered.results = body.results;
   let text: string;
   try {
-    text = JSON.stringify(ordered);
+    text = JSON.stringify(ordered, jsonSafe);
   } catch (error) {
-    throw new TypeError(
-      `Cannot encode the ${body.event} webhook body as JSON: ${(error as Error).message}`,
-      { cause: error },
-    );
+    const why = /circular|cyclic/i.test((error as Error).message)
+      ? "it contains a cycle (an object that contains itself)"
+      : (error as Error).message;
+    throw new TypeError(`Cannot encode the ${body.event} webhook body as JSON: ${why}`, {
+      cause: error,
+    });
   }
   return encoder.encode(text);
 }

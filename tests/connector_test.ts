@@ -423,3 +423,46 @@ Deno.test("WebhooksConnector survives onDelivery and onRetry callbacks that thro
     "servo-webhooks: the onDelivery callback threw: Error: callback broke",
   ]);
 });
+
+Deno.test("WebhooksConnector encodes BigInt and Error values, and refuses cycles clearly", async () => {
+  await using server = startServer();
+  const { connector, servo, outcomes, ran } = setup([
+    { events: ["before:adjust", "after:measure"], url: server.url },
+  ]);
+  // A BigInt and an Error inside free-form data are written as a string and {name, message}.
+  const load = { users: 10n ** 20n, last: new TypeError("flaky") };
+  await servo.dispatch(servoEvents.measure, { control: { load } });
+
+  // A cycle cannot be written: an after event still stands, its deliveries say why.
+  const cycle: Record<string, unknown> = {};
+  cycle.self = cycle;
+  const results = await servo.dispatch(servoEvents.measure, { control: { load: cycle } });
+  assert.equal(results.length, 1);
+
+  // A before event is refused before any on handler runs.
+  await assert.rejects(
+    servo.dispatch(servoEvents.adjust, { ...adjust, control: { userdata: cycle } }),
+    (error) =>
+      error instanceof TypeError &&
+      error.message ===
+        "Cannot encode the before:adjust webhook body as JSON: it contains a cycle (an object that contains itself)",
+  );
+  assert.deepEqual(ran, []);
+  await connector.close();
+
+  assert.equal(server.requests.length, 1);
+  const body = JSON.parse(server.requests[0]?.text ?? "");
+  assert.deepEqual(body.params.control.load, {
+    users: "100000000000000000000",
+    last: { name: "TypeError", message: "flaky" },
+  });
+  assert.equal(outcomes.length, 2);
+  const [refused, delivered] = [outcomes.find((o) => !o.ok), outcomes.find((o) => o.ok)];
+  assert.equal(delivered?.status, 204);
+  assert.equal(refused?.attempts, 0);
+  assert.equal(
+    refused?.error,
+    "Cannot encode the after:measure webhook body as JSON: it contains a cycle (an object that contains itself)",
+  );
+  assert.equal(connector.stats().failed, 1);
+});
