@@ -14,18 +14,20 @@ import {
 import {
   backoff,
   circuitBreaker,
-  describe,
-  duration,
   events,
   hasControl,
   headers,
+  secret,
+  url,
+} from "./_config_fields.ts";
+import {
+  describe,
+  duration,
   isMapping,
   type Issues,
-  secret,
   unknownKeys,
-  url,
   wholeNumber,
-} from "./_config_fields.ts";
+} from "./_config_common.ts";
 import { lineAndColumn, locatePaths } from "./_yaml_locate.ts";
 import "./servo_events.ts"; // fills the default registry
 
