@@ -132,7 +132,14 @@ function networkError(error: unknown): string {
     : error instanceof Error
     ? error.message
     : String(error);
-  return text.replace(/ for url \([^)]*\)/, "");
+  return text
+    // Deno: "error sending request for url (URL): …" or "… from LOCAL for URL (REMOTE): …"
+    .replace(
+      /^error sending request (?:for url \(.*?\)|from \S+ for \S+ \(.*?\)): /,
+      "error sending request: ",
+    )
+    // Anywhere else, a URL keeps its origin and path but never its query or fragment.
+    .replace(/(https?:\/\/[^\s?#]*)[?#][^\s)]*/g, "$1");
 }
 
 function describeStatus(response: Response): string {
