@@ -31,6 +31,8 @@ const GLOBAL: Record<string, Option> = {
 
 interface Command {
   run: (ctx: Context) => number | Promise<number>;
+  /** How many arguments it takes: at least the first, at most the second. */
+  args: [number, number];
   options: Record<string, Option>;
   usage: string;
   help: string;
@@ -39,6 +41,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   list: {
     run: list,
+    args: [0, 0],
     options: {},
     usage: "list [--json]",
     help: `List the configured webhooks: NAME EVENTS URL BACKOFF TIMEOUT. Secrets are never shown,
@@ -50,6 +53,7 @@ Examples:
   },
   events: {
     run: events,
+    args: [0, 0],
     options: {},
     usage: "events [--json]",
     help: `List the events webhooks can subscribe to (as before:<event> or after:<event>), with a
@@ -61,6 +65,7 @@ Examples:
   },
   schema: {
     run: schema,
+    args: [1, 1],
     options: {},
     usage: "schema EVENT [--json]",
     help: `Print the Content-Type and the JSON Schema (draft 2020-12) of an event's request body.
@@ -72,6 +77,7 @@ Examples:
   },
   trigger: {
     run: trigger,
+    args: [1, 2],
     options: { data: { type: "string" }, secret: { type: "string" } },
     usage: "trigger EVENT [NAME|URL] [--data FILE|-] [--secret SECRET] [--json]",
     help: `Send an event's webhook now: to every configured webhook subscribed to EVENT, to the one
@@ -88,6 +94,7 @@ Examples:
   },
   generate: {
     run: generate,
+    args: [0, 0],
     options: { output: { type: "string", short: "o" }, force: { type: "boolean" } },
     usage: "generate [--output FILE] [--force]",
     help: `Print a starting configuration with a freshly random secret, or write it to FILE (which
@@ -99,6 +106,7 @@ Examples:
   },
   validate: {
     run: validate,
+    args: [0, 0],
     options: {},
     usage: "validate [--json]",
     help: `Check the config file: prints "valid: N webhooks in FILE", or every problem as
@@ -110,6 +118,7 @@ Examples:
   },
   receive: {
     run: receive,
+    args: [0, 0],
     options: {
       port: { type: "string", short: "p" },
       secret: { type: "string" },
@@ -144,7 +153,13 @@ Options:
   -h, --help              this help; "<command> --help" for a command's
       --version           print the version
 
-Exit codes: 0 success, 1 a delivery failed, 2 usage or config error.`;
+Exit codes: 0 success, 1 a delivery failed, 2 usage or config error.
+
+Examples:
+  deno run -A cli.ts generate --output servo.yaml
+  deno run -A cli.ts validate
+  deno run -A cli.ts receive --port 8080 --secret s3cr3t
+  deno run -A cli.ts trigger after:measure`;
 
 /**
  * Runs the CLI with the given arguments.
@@ -183,6 +198,13 @@ export async function main(args: string[]): Promise<number> {
     if (flags.help === true) {
       out(`Usage: deno run -A cli.ts [--config-file FILE] ${command.usage}\n\n${command.help}`);
       return 0;
+    }
+    const given = positionals.length - 1;
+    if (given < command.args[0]) {
+      throw new UsageError(`${name} needs ${command.usage.split(" ")[1]?.replace(/^\[|\]$/g, "")}`);
+    }
+    if (given > command.args[1]) {
+      throw new UsageError(`unexpected argument '${positionals[command.args[1] + 1]}'`);
     }
     for (const key of Object.keys(flags)) {
       if (!(key in GLOBAL) && !(key in command.options)) {

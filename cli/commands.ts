@@ -8,7 +8,7 @@ import {
   requestSchema,
   type WebhookConfig,
 } from "../mod.ts";
-import { configPath, type Context, loadConfig, readConfigText } from "./context.ts";
+import { configPath, type Context, loadConfig, readConfigText, webhookEvent } from "./context.ts";
 import { out, summarize, table, UsageError } from "./output.ts";
 
 /** The URL without its query, which may carry a token. */
@@ -78,20 +78,7 @@ export function events(ctx: Context): number {
 
 /** `schema EVENT`: the Content-Type and JSON Schema of a request body. */
 export function schema(ctx: Context): number {
-  const [event, ...extra] = ctx.args;
-  if (event === undefined) throw new UsageError("schema needs an event, such as after:measure");
-  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
-  let document: Record<string, unknown>;
-  try {
-    document = requestSchema(event);
-  } catch {
-    throw new UsageError(
-      `unknown event '${event}': use one of ${
-        eventRegistry.names().flatMap((n) => [`before:${n}`, `after:${n}`]).join(", ")
-      }`,
-      false,
-    );
-  }
+  const document = requestSchema(webhookEvent(ctx.args[0] as string));
   if (!ctx.json) out(`Content-Type: ${CONTENT_TYPE}\n`);
   out(JSON.stringify(document, null, 2));
   return 0;
@@ -164,7 +151,6 @@ webhooks:
 
 /** `generate`: prints or writes a starting configuration with a fresh secret. */
 export async function generate(ctx: Context): Promise<number> {
-  if (ctx.args.length > 0) throw new UsageError(`unexpected argument '${ctx.args[0]}'`);
   const text = starterConfig(randomSecret());
   const output = ctx.flags.output;
   if (typeof output !== "string") {

@@ -1,6 +1,6 @@
 // What every CLI command gets: its arguments, flags, and how to load the config file.
 
-import { parseConfig, type WebhooksConfig } from "../mod.ts";
+import { eventRegistry, parseConfig, parseEventContext, type WebhooksConfig } from "../mod.ts";
 import { UsageError } from "./output.ts";
 
 /** Parsed flags of a command line. */
@@ -61,4 +61,17 @@ export function intFlag(flags: Flags, name: string, min: number, max: number): n
     throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
   }
   return n;
+}
+
+/** Checks that `event` is `before:<event>` or `after:<event>` of a known event. */
+export function webhookEvent(event: string): string {
+  const context = parseEventContext(event);
+  if (context !== undefined && context.preposition !== "on") return event;
+  const valid = eventRegistry.names().flatMap((n) => [`before:${n}`, `after:${n}`]);
+  throw new UsageError(
+    context === undefined
+      ? `unknown event '${event}': use one of ${valid.join(", ")}`
+      : `'${event}' is an on event, which webhooks cannot use: write before:${context.event} or after:${context.event}`,
+    false,
+  );
 }

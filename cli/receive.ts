@@ -23,7 +23,6 @@ function summary(body: Record<string, unknown>): string {
 
 /** `receive`: listens on 127.0.0.1 until Ctrl-C or SIGTERM. */
 export async function receive(ctx: Context): Promise<number> {
-  if (ctx.args.length > 0) throw new UsageError(`unexpected argument '${ctx.args[0]}'`);
   const secret = secretFlag(ctx.flags);
   if (secret === undefined) {
     throw new UsageError("receive needs --secret (or SERVO_WEBHOOK_SECRET) to verify signatures");
@@ -45,8 +44,6 @@ export async function receive(ctx: Context): Promise<number> {
     const body = new Uint8Array(await request.arrayBuffer());
     const event = request.headers.get("x-servo-event") ?? "?";
     const delivery = request.headers.get("x-servo-delivery") ?? "?";
-    const n = (attempts.get(delivery) ?? 0) + 1;
-    attempts.set(delivery, n);
     received++;
     const ok = await verify(secret, body, request.headers.get("x-servo-signature"));
     if (!ok) {
@@ -57,6 +54,8 @@ export async function receive(ctx: Context): Promise<number> {
       );
       return new Response("signature does not match\n", { status: 401 });
     }
+    const n = (attempts.get(delivery) ?? 0) + 1;
+    attempts.set(delivery, n);
     let parsed: Record<string, unknown> = {};
     try {
       parsed = JSON.parse(new TextDecoder().decode(body));

@@ -1,16 +1,16 @@
 // `trigger EVENT [NAME|URL]`: sends one event's webhook now and prints how each delivery ended.
 
 import {
+  type AdHocWebhook,
   type DeliveryOutcome,
   EventValidationError,
-  parseEventContext,
   type RetryInfo,
   samplePayload,
   type TriggerPayload,
   type WebhooksConfig,
   WebhooksConnector,
 } from "../mod.ts";
-import { configPath, type Context, loadConfig, secretFlag } from "./context.ts";
+import { configPath, type Context, loadConfig, secretFlag, webhookEvent } from "./context.ts";
 import { err, out, paint, UsageError } from "./output.ts";
 
 async function readData(source: string): Promise<TriggerPayload> {
@@ -67,16 +67,8 @@ function describe(outcome: DeliveryOutcome, color: boolean): string {
 
 /** `trigger`. */
 export async function trigger(ctx: Context): Promise<number> {
-  const [event, target, ...extra] = ctx.args;
-  if (event === undefined) throw new UsageError("trigger needs an event, such as after:measure");
-  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
-  const context = parseEventContext(event);
-  if (context === undefined || context.preposition === "on") {
-    throw new UsageError(
-      `'${event}' is not a webhook event: use before:<event> or after:<event> (see the events command)`,
-      false,
-    );
-  }
+  const [event, target] = ctx.args as [string, string | undefined];
+  webhookEvent(event);
   const isUrl = target !== undefined && /^https?:\/\//i.test(target);
   let config: WebhooksConfig = { webhooks: [] };
   if (!isUrl || ctx.flags["config-file"] !== undefined) {
@@ -91,7 +83,7 @@ export async function trigger(ctx: Context): Promise<number> {
   const payload = typeof ctx.flags.data === "string"
     ? await readData(ctx.flags.data)
     : samplePayload(event);
-  let adHoc: { url: string; secret: string } | undefined;
+  let adHoc: AdHocWebhook | undefined;
   if (isUrl) {
     const secret = secretFlag(ctx.flags);
     if (secret === undefined) {
@@ -100,7 +92,8 @@ export async function trigger(ctx: Context): Promise<number> {
         false,
       );
     }
-    adHoc = { url: target, secret };
+    // Someone at a terminal is waiting: fewer, shorter retries than a configured webhook.
+    adHoc = { url: target, secret, backoff: { max_tries: 3, max_time: "30s" } };
   }
   const connector = new WebhooksConnector(config, {
     onRetry: (info: RetryInfo) =>

@@ -56,7 +56,10 @@ export function requestSchema(event: string, registry: EventRegistry = eventRegi
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     title: `${event} webhook request`,
-    description: `The body of a ${event} webhook request (Content-Type: ${CONTENT_TYPE})` +
+    description:
+      `The body of ${
+        /^after/.test(event) ? "an" : "a"
+      } ${event} webhook request (Content-Type: ${CONTENT_TYPE})` +
       (definition.description === "" ? "" : `. ${definition.name}: ${definition.description}`),
     type: "object",
     properties,
