@@ -101,20 +101,21 @@ export function events(
     return [];
   }
   const out: string[] = [];
-  list.forEach((item: unknown, i) => {
+  for (let i = 0; i < list.length; i++) { // a plain loop: forEach would skip holes
+    const item: unknown = list[i];
     const at = typeof value === "string" ? path : `${path}[${i}]`;
     if (typeof item !== "string") {
       issues.push({
         path: at,
         message: `must be a string such as "after:measure", not ${describe(item)}`,
       });
-      return;
+      continue;
     }
     const message = eventProblem(item, registry);
     if (message !== undefined) issues.push({ path: at, message });
     else if (out.includes(item)) issues.push({ path: at, message: `"${item}" is listed twice` });
     else out.push(item);
-  });
+  }
   return out;
 }
 

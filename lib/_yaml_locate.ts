@@ -33,13 +33,14 @@ export function locatePaths(text: string): Map<string, number> {
     if (top === undefined) return "";
     if (top.kind === "sequence") {
       const path = `${top.path}[${top.index++}]`;
-      at.set(path, start);
+      if (start >= 0) at.set(path, start); // an empty item has no place: its parent stands in
       return path;
     }
     top.index++;
     if (top.index % 2 === 1) return undefined; // a key: named when its value comes
     const path = top.path === "" ? top.key ?? "?" : `${top.path}.${top.key ?? "?"}`;
-    at.set(path, top.keyAt ?? start);
+    const where = top.keyAt ?? start;
+    if (where >= 0) at.set(path, where);
     return path;
   };
   for (const event of events) {
@@ -70,14 +71,25 @@ export function locatePaths(text: string): Map<string, number> {
 }
 
 /**
- * Turns an offset into a 1-based line and column.
+ * Makes a function that turns offsets into 1-based lines and columns, finding lines by binary
+ * search so that placing many problems stays fast.
  *
  * @param text The text.
- * @param offset The offset.
- * @returns The line and column.
+ * @returns The function; offsets outside the text are clamped into it.
  */
-export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split("\n").length;
-  return { line, column: offset - before.lastIndexOf("\n") };
+export function lineAndColumn(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  // YAML's line breaks: CR LF, CR or LF, as js-yaml counts them in its own errors.
+  for (const match of text.matchAll(/\r\n|\r|\n/g)) starts.push(match.index + match[0].length);
+  return (offset) => {
+    const at = Math.min(Math.max(offset, 0), text.length);
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((starts[middle] as number) <= at) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: at - (starts[low] as number) + 1 };
+  };
 }

@@ -186,10 +186,10 @@ export function parseConfig(text: string, options: ConfigOptions = {}): Webhooks
   } catch (error) {
     if (!(error instanceof YAMLException)) throw error;
     const issue: ConfigIssue = error.mark === undefined
-      ? { path: "", message: `invalid YAML: ${error.reason}` }
+      ? { path: "", message: `invalid YAML: ${yamlReason(error.reason)}` }
       : {
         path: "",
-        message: `invalid YAML: ${error.reason}`,
+        message: `invalid YAML: ${yamlReason(error.reason)}`,
         line: error.mark.line + 1,
         column: error.mark.column + 1,
       };
@@ -206,13 +206,12 @@ export function parseConfig(text: string, options: ConfigOptions = {}): Webhooks
 /** Adds the line and column of each issue's path, or of its nearest written parent. */
 function withPositions(text: string, issues: readonly ConfigIssue[]): ConfigIssue[] {
   const at = locatePaths(text);
+  const place = lineAndColumn(text);
   const placed = issues.map((issue) => {
     let path = issue.path;
     while (path !== "" && !at.has(path)) path = parent(path);
     const offset = at.get(path);
-    return offset === undefined || path === ""
-      ? issue
-      : { ...issue, ...lineAndColumn(text, offset) };
+    return offset === undefined || path === "" ? issue : { ...issue, ...place(offset) };
   });
   // Document order: by position, the unplaced ones (whole-document problems) first.
   const key = (issue: ConfigIssue) => (issue.line ?? 0) * 1e6 + (issue.column ?? 0);
@@ -223,4 +222,14 @@ function withPositions(text: string, issues: readonly ConfigIssue[]): ConfigIssu
 function parent(path: string): string {
   const cut = Math.max(path.lastIndexOf("."), path.lastIndexOf("["));
   return cut < 0 ? "" : path.slice(0, cut);
+}
+
+/**
+ * js-yaml's reason for a syntax error, without the names of tags and aliases: an unquoted
+ * secret that starts with `!` or `*` is read as one, and must not reach the message.
+ */
+function yamlReason(reason: string): string {
+  return reason
+    .replace(/!<[^>]*>|!\S*/g, "(a tag)")
+    .replace(/alias "[^"]*"/g, "alias (quote values that start with *)");
 }

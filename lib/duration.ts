@@ -108,14 +108,24 @@ export function formatDuration(ms: number): string {
     }
     return sign + parts.join("");
   }
-  let out = "";
-  for (const unit of ["y", "mm", "d", "h", "m"] as const) {
-    const size = (UNITS[unit] as number) * 1e6;
-    const n = Math.floor(ns / size);
-    if (n > 0) out += `${n}${unit}`;
-    ns -= n * size;
+  // From here on, whole microseconds, as servox's timedelta holds them.
+  let us = Math.round(ns / 1e3);
+  for (;;) {
+    let rest = us;
+    let out = "";
+    for (const unit of ["y", "mm", "d", "h", "m"] as const) {
+      const size = (UNITS[unit] as number) * 1e3;
+      const n = Math.floor(rest / size);
+      if (n > 0) out += `${n}${unit}`;
+      rest -= n * size;
+    }
+    const seconds = general(rest / 1e6);
+    // Six significant digits can round 59.9999995s up to 60: carry it into the minutes.
+    if (Number(seconds) >= 60) {
+      us += 60e6 - rest;
+      continue;
+    }
+    if (rest > 0) out += `${seconds}s`;
+    return sign + out;
   }
-  const seconds = Math.round(ns / 1e3) / 1e6; // whole microseconds, in seconds
-  if (seconds > 0) out += `${general(seconds)}s`;
-  return sign + out;
 }

@@ -45,6 +45,24 @@ function asZod(schema: ZodSchema, what: string, name: string): z.ZodType {
   return schema as unknown as z.ZodType;
 }
 
+/** Parses, turning what a getter or proxy in the value throws into a validation failure. */
+function safely(schema: z.ZodType, value: unknown): z.ZodSafeParseResult<unknown> {
+  try {
+    return schema.safeParse(value);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return {
+      success: false,
+      error: new z.ZodError([{
+        code: "custom",
+        path: [],
+        message: `could not be read: ${why}`,
+        input: value,
+      }]),
+    };
+  }
+}
+
 /**
  * A named event with typed params and result. Handlers receive params of type `P`, on
  * handlers return `R`, and webhook bodies carry both as JSON.
@@ -96,7 +114,7 @@ export class EventDefinition<P = unknown, R = unknown> {
    * @throws {EventValidationError} Naming each bad field.
    */
   validateParams(value: unknown): P {
-    const parsed = this.#params.safeParse(value === undefined ? {} : value);
+    const parsed = safely(this.#params, value === undefined ? {} : value);
     if (parsed.success) return parsed.data as P;
     throw new EventValidationError(
       `params of event "${this.name}"`,
@@ -113,7 +131,7 @@ export class EventDefinition<P = unknown, R = unknown> {
    * @throws {EventValidationError} Naming each bad field.
    */
   validateResult(value: unknown, connector?: string): R {
-    const parsed = this.#result.safeParse(value === undefined ? null : value);
+    const parsed = safely(this.#result, value === undefined ? null : value);
     if (parsed.success) return parsed.data as R;
     const from = connector === undefined ? "" : ` from connector "${connector}"`;
     throw new EventValidationError(

@@ -43,7 +43,7 @@ const encoder = new TextEncoder();
  * Functions and symbols are left out, as JSON.stringify does.
  */
 function jsonSafe(_key: string, value: unknown): unknown {
-  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "bigint" || value instanceof BigInt) return value.toString();
   if (value instanceof Error) return { name: value.name, message: value.message };
   return value;
 }
