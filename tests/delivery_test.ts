@@ -2,31 +2,14 @@
 
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { type DeliveryOutcome, validateConfig, WebhooksConnector } from "../mod.ts";
 import { closedPort, gate, startServer } from "./_server.ts";
+import { oneWebhook } from "./_webhooks.ts";
 
 const SECRET = "delivery-test-secret";
 
-/** A connector with one webhook to `url`, subscribed to before:adjust and after:measure. */
-function connector(url: string, extra: Record<string, unknown> = {}) {
-  const outcomes: DeliveryOutcome[] = [];
-  const retries: string[] = [];
-  const webhooks = new WebhooksConnector(
-    validateConfig({
-      webhooks: [{
-        name: "hook",
-        events: ["before:adjust", "after:measure"],
-        url,
-        secret: SECRET,
-        timeout: "2s",
-        backoff: { max_tries: 3, max_time: "5s", delay: "10ms", max_delay: "20ms" },
-        ...extra,
-      }],
-    }),
-    { onDelivery: (o) => outcomes.push(o), onRetry: (r) => retries.push(r.error) },
-  );
-  return { webhooks, outcomes, retries };
-}
+/** The connector of these tests: see oneWebhook(). */
+const connector = (url: string, extra: Record<string, unknown> = {}) =>
+  oneWebhook(url, SECRET, extra);
 
 const measure = {
   params: { metrics: ["throughput"] },
@@ -109,7 +92,7 @@ Deno.test("trigger() retries 503 with the same delivery id and body, then succee
   assert.equal(ids.size, 1);
   assert.deepEqual(ids, new Set([outcome?.delivery]));
   assert.equal(new Set(server.requests.map((r) => r.text)).size, 1);
-  assert.deepEqual(retries, [
+  assert.deepEqual(retries.map((r) => r.error), [
     "HTTP 503 Service Unavailable: busy",
     "HTTP 503 Service Unavailable: busy",
   ]);

@@ -14,10 +14,10 @@ import {
   Servo,
   servoEvents,
   type TriggerPayload,
-  validateConfig,
-  WebhooksConnector,
+  type WebhooksConnector,
 } from "../mod.ts";
 import { closedPort, gate, startServer } from "./_server.ts";
+import { oneWebhook } from "./_webhooks.ts";
 
 const SECRET = "faults-test-secret";
 const TOKEN = "abc";
@@ -46,36 +46,13 @@ function assertNoLeak(): void {
 }
 
 /** A connector with one webhook to `url`: 2 tries 5 ms apart, 2 s per attempt. */
-function connector(url: string, extra: Record<string, unknown> = {}, registry?: EventRegistry) {
-  const outcomes: DeliveryOutcome[] = [];
-  const retries: RetryInfo[] = [];
-  const options = registry === undefined ? {} : { registry };
-  const webhooks = new WebhooksConnector(
-    validateConfig({
-      webhooks: [{
-        name: "hook",
-        events: ["before:adjust", "after:measure"],
-        url,
-        secret: SECRET,
-        timeout: "2s",
-        backoff: { max_tries: 2, max_time: "5s", delay: "5ms", max_delay: "20ms" },
-        ...extra,
-      }],
-    }, options),
-    {
-      ...options,
-      onDelivery: (o) => {
-        outcomes.push(o);
-        seen.outcomes.push(o);
-      },
-      onRetry: (r) => {
-        retries.push(r);
-        seen.retries.push(r);
-      },
-    },
+const connector = (url: string, extra: Record<string, unknown> = {}, registry?: EventRegistry) =>
+  oneWebhook(
+    url,
+    SECRET,
+    { backoff: { max_tries: 2, max_time: "5s", delay: "5ms", max_delay: "20ms" }, ...extra },
+    registry === undefined ? { also: seen } : { registry, also: seen },
   );
-  return { webhooks, outcomes, retries };
-}
 
 const measure = {
   params: { metrics: ["throughput"] },
