@@ -246,6 +246,13 @@ function report(error: unknown, command: string | undefined, verbose: boolean): 
     err(`\n${USAGE}`);
     return 2;
   }
+  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+    err(`error: ${error.message}`);
+    err(
+      "hint: run it as 'deno run -A cli.ts …' (or 'deno task cli …'), which grants what it needs",
+    );
+    return 2;
+  }
   if (error instanceof Deno.errors.AddrInUse) {
     err("error: that port is in use: choose another with --port (0 picks a free one)");
     return 2;

@@ -6,6 +6,8 @@ import { CONTENT_TYPE } from "../mod.ts";
 import {
   assertError,
   assertOk,
+  BASE_ENV,
+  CLI,
   cli,
   COMMANDS,
   config,
@@ -226,4 +228,18 @@ Deno.test("cli schema prints the Content-Type and the JSON Schema; unknown event
     /^error: 'measure' is an on event, which webhooks cannot use: write before:measure or after:measure\n$/,
   );
   assert.match(String(schema.description), /^The body of an after:measure webhook request/);
+});
+
+Deno.test("cli without permissions says which one and how to run it, exit 2", async () => {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", CLI, "list"],
+    env: BASE_ENV,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(stderr);
+  assert.equal(code, 2);
+  assert.equal(new TextDecoder().decode(stdout), "");
+  assert.match(text, /^error: Requires \w+ access to .*\nhint: run it as 'deno run -A cli\.ts …'/);
 });

@@ -313,3 +313,26 @@ Deno.test("trigger() stops retrying when max_time runs out", async () => {
     /^HTTP 503 Service Unavailable \(gave up: max_time reached\)$/,
   );
 });
+
+Deno.test("trigger() imports a webhook's HMAC key once, not per request", async () => {
+  await using server = startServer();
+  const { webhooks } = connector(server.url);
+  const subtle = crypto.subtle as SubtleCrypto & { importKey: SubtleCrypto["importKey"] };
+  const original = subtle.importKey;
+  let imports = 0;
+  Object.defineProperty(subtle, "importKey", {
+    configurable: true,
+    value: (...args: Parameters<SubtleCrypto["importKey"]>) => {
+      imports++;
+      return (original as (...a: unknown[]) => Promise<CryptoKey>).apply(subtle, args);
+    },
+  });
+  try {
+    for (let i = 0; i < 5; i++) await webhooks.trigger("after:measure", measure);
+  } finally {
+    delete (subtle as { importKey?: unknown }).importKey;
+  }
+  assert.equal(subtle.importKey, original);
+  assert.equal(server.requests.length, 5);
+  assert.equal(imports, 1);
+});
