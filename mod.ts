@@ -40,6 +40,7 @@
 export * from "./lib/config.ts";
 export * from "./lib/config_types.ts";
 export * from "./lib/connector.ts";
+export * from "./lib/connector_types.ts";
 export type { DeliveryOutcome } from "./lib/delivery.ts";
 export type { BreakerState } from "./lib/breaker.ts";
 export type { WebhooksStats } from "./lib/outbox.ts";
@@ -49,6 +50,7 @@ export * from "./lib/event.ts";
 export * from "./lib/event_context.ts";
 export * from "./lib/models_types.ts";
 export { CANCEL_CONTENT_TYPE, CONTENT_TYPE, type RequestBody } from "./lib/request.ts";
+export * from "./lib/responder.ts";
 export * from "./lib/samples.ts";
 export * from "./lib/schema.ts";
 export * from "./lib/secret.ts";

@@ -1,6 +1,6 @@
 // `receive`: a local webhook responder that verifies signatures, for trying webhooks out.
 
-import { CANCEL_CONTENT_TYPE, verify } from "../mod.ts";
+import { cancel as cancelEvent, verifyRequest, WebhookVerificationError } from "../mod.ts";
 import { type Context, intFlag, secretFlag } from "./context.ts";
 import { out, paint, UsageError } from "./output.ts";
 
@@ -41,27 +41,19 @@ export async function receive(ctx: Context): Promise<number> {
   for (const signal of signals) Deno.addSignalListener(signal, stop);
 
   const handler = async (request: Request): Promise<Response> => {
-    const body = new Uint8Array(await request.arrayBuffer());
     const event = request.headers.get("x-servo-event") ?? "?";
     const delivery = request.headers.get("x-servo-delivery") ?? "?";
     received++;
-    const ok = await verify(secret, body, request.headers.get("x-servo-signature"));
-    if (!ok) {
-      out(
-        `${
-          paint("rejected", "red", color)
-        } ${event} ${delivery}: X-Servo-Signature does not match (wrong secret, or the body was changed) -> 401`,
-      );
-      return new Response("signature does not match\n", { status: 401 });
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = await verifyRequest(request, secret) as unknown as Record<string, unknown>;
+    } catch (error) {
+      if (!(error instanceof WebhookVerificationError)) throw error;
+      out(`${paint("rejected", "red", color)} ${event} ${delivery}: ${error.message} -> 401`);
+      return new Response(`${error.message}\n`, { status: 401 });
     }
     const n = (attempts.get(delivery) ?? 0) + 1;
     attempts.set(delivery, n);
-    let parsed: Record<string, unknown> = {};
-    try {
-      parsed = JSON.parse(new TextDecoder().decode(body));
-    } catch {
-      // summarised as empty
-    }
     const line = `${event} ${delivery} signature ok${n > 1 ? ` attempt ${n}` : ""}  ${
       summary(parsed)
     }`;
@@ -75,10 +67,7 @@ export async function receive(ctx: Context): Promise<number> {
     }
     if (cancel !== undefined && event.startsWith("before:")) {
       out(`${line} -> ${paint(`cancel: ${cancel}`, "yellow", color)}`);
-      return new Response(JSON.stringify({ reason: cancel }), {
-        status: 200,
-        headers: { "content-type": CANCEL_CONTENT_TYPE },
-      });
+      return cancelEvent(cancel);
     }
     out(`${line} -> ${paint("204", "green", color)}`);
     return new Response(null, { status: 204 });

@@ -5,12 +5,14 @@
 import type { EventRegistry } from "./event.ts";
 import { parseEventContext } from "./event_context.ts";
 import { Secret } from "./secret.ts";
+import { standardKeyBytes } from "./standard.ts";
 import {
   type BackoffConfig,
   type CircuitBreakerConfig,
   type ConfigOptions,
   DEFAULT_BACKOFF,
   DEFAULT_CIRCUIT_BREAKER,
+  type SignatureScheme,
 } from "./config_types.ts";
 import {
   describe,
@@ -28,6 +30,9 @@ const BACKOFF_KEYS = ["max_tries", "max_time", "delay", "max_delay"];
 const BREAKER_KEYS = ["failures", "cool_down", "max_cool_down"];
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const RESERVED_HEADERS = new Set([
+  "webhook-id",
+  "webhook-timestamp",
+  "webhook-signature",
   "content-type",
   "content-length",
   "host",
@@ -203,6 +208,13 @@ export function secret(
       });
       return undefined;
     }
+    if (text.startsWith("whsec_") && standardKeyBytes(text) === undefined) {
+      issues.push({
+        path,
+        message: "starts with whsec_, so the rest must be base64 (a Standard Webhooks secret)",
+      });
+      return undefined;
+    }
     if (text.trim() !== "") return new Secret(text);
   } else if (value === undefined || value === null) {
     issues.push({ path, message: "required: the key of the HMAC signature" });
@@ -213,6 +225,55 @@ export function secret(
   }
   issues.push({ path, message: "must not be empty" });
   return undefined;
+}
+
+/** One secret or a list of them (for rotation): the first signs X-Servo-Signature. */
+export function secrets(
+  value: unknown,
+  path: string,
+  issues: Issues,
+  options: ConfigOptions,
+): Secret[] {
+  if (!Array.isArray(value)) {
+    const one = secret(value, path, issues, options);
+    return one === undefined ? [] : [one];
+  }
+  if (value.length === 0) {
+    issues.push({ path, message: "must list at least one secret" });
+    return [];
+  }
+  const out: Secret[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const one = secret(value[i], `${path}[${i}]`, issues, options);
+    if (one === undefined) continue;
+    if (out.some((s) => s.reveal() === one.reveal())) {
+      issues.push({ path: `${path}[${i}]`, message: "is listed twice" });
+    } else out.push(one);
+  }
+  return out;
+}
+
+/** The signature schemes to send: `servo`, `standard`, or both. */
+export function signatures(value: unknown, path: string, issues: Issues): SignatureScheme[] {
+  if (value === undefined || value === null) return ["servo", "standard"];
+  const list = typeof value === "string" ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0) {
+    issues.push({
+      path,
+      message: 'must list servo, standard or both, such as "[servo, standard]"',
+    });
+    return ["servo", "standard"];
+  }
+  const out: SignatureScheme[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const item: unknown = list[i];
+    const at = typeof value === "string" ? path : `${path}[${i}]`;
+    if (item !== "servo" && item !== "standard") {
+      issues.push({ path: at, message: 'must be "servo" or "standard"' });
+    } else if (out.includes(item)) issues.push({ path: at, message: `"${item}" is listed twice` });
+    else out.push(item);
+  }
+  return out;
 }
 
 export function headers(

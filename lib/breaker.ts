@@ -6,7 +6,20 @@
 
 import { formatDuration } from "./duration.ts";
 
-/** The state of a webhook's breaker. */
+/**
+ * The state of a webhook's breaker.
+ *
+ * @example Warning about webhooks that are down
+ * ```ts
+ * import { type BreakerState, WebhooksConnector } from "@servo/webhooks";
+ *
+ * const down: BreakerState[] = ["open", "disabled"];
+ * const { webhooks } = new WebhooksConnector({ webhooks: [] }).stats();
+ * for (const [name, { state }] of Object.entries(webhooks)) {
+ *   if (down.includes(state)) console.warn(`webhook ${name} is ${state}`);
+ * }
+ * ```
+ */
 export type BreakerState = "closed" | "open" | "half-open" | "disabled";
 
 /** How a breaker trips and recovers, in milliseconds. */

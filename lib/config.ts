@@ -3,7 +3,6 @@
 import { load, YAMLException } from "js-yaml";
 import { ConfigError, type ConfigIssue } from "./errors.ts";
 import { eventRegistry } from "./event.ts";
-import { Secret } from "./secret.ts";
 import {
   type ConfigOptions,
   DEFAULT_MAX_CONCURRENCY,
@@ -17,7 +16,8 @@ import {
   events,
   hasControl,
   headers,
-  secret,
+  secrets,
+  signatures,
   url,
 } from "./_config_fields.ts";
 import {
@@ -37,6 +37,7 @@ const WEBHOOK_KEYS = [
   "events",
   "url",
   "secret",
+  "signatures",
   "headers",
   "backoff",
   "timeout",
@@ -62,7 +63,8 @@ function webhook(
   const out: WebhookConfig = {
     events: events(value.events, `${path}.events`, issues, options.registry ?? eventRegistry),
     url: url(value.url, `${path}.url`, issues) ?? "",
-    secret: secret(value.secret, `${path}.secret`, issues, options) ?? new Secret(""),
+    secret: secrets(value.secret, `${path}.secret`, issues, options),
+    signatures: signatures(value.signatures, `${path}.signatures`, issues),
     headers: headers(value.headers, `${path}.headers`, issues, options),
     backoff: backoff(value.backoff, `${path}.backoff`, issues),
     timeout: value.timeout === undefined || value.timeout === null

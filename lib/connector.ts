@@ -11,82 +11,13 @@ import { Outbox, type WebhooksStats } from "./outbox.ts";
 import { encodeBody } from "./request.ts";
 import type { AfterEventData, EventResult, Servo } from "./servo.ts";
 import { prepareWebhook, type Webhook } from "./webhook.ts";
+import type {
+  AdHocWebhook,
+  CloseOptions,
+  TriggerPayload,
+  WebhooksConnectorOptions,
+} from "./connector_types.ts";
 import "./servo_events.ts"; // fills the default registry
-
-/** Options of {@linkcode WebhooksConnector}. */
-export interface WebhooksConnectorOptions {
-  /**
-   * The connector's name on the servo.
-   *
-   * @default {"webhooks"}
-   */
-  name?: string;
-  /**
-   * The events the webhooks may subscribe to.
-   *
-   * @default {eventRegistry}
-   */
-  registry?: EventRegistry;
-  /** Receives the outcome of every delivery, once it has ended. */
-  onDelivery?: (outcome: DeliveryOutcome) => void;
-  /**
-   * The most after-event deliveries queued and in flight, over all webhooks. When that many
-   * are pending, a new one ends at once with the outcome `dropped: the queue is full`.
-   *
-   * @default {10000}
-   */
-  maxPending?: number;
-  /** Told when a delivery waits before another attempt, and why. */
-  onRetry?: (info: RetryInfo) => void;
-}
-
-/** What {@linkcode WebhooksConnectorOptions.onRetry} is told. */
-export interface RetryInfo {
-  /** The webhook's name, or its URL without query. */
-  webhook: string;
-  /** The event context, such as `after:measure`. */
-  event: string;
-  /** The delivery id. */
-  delivery: string;
-  /** The attempt that failed, from 1. */
-  attempt: number;
-  /** How long it waits before the next attempt, in milliseconds. */
-  wait_ms: number;
-  /** Why the attempt failed. */
-  error: string;
-}
-
-/** The data of a triggered webhook: params, and for an after event the results. */
-export interface TriggerPayload {
-  /** The event's params; checked against its schema. */
-  params?: unknown;
-  /** For an after event: the on results, each checked against the result schema. */
-  results?: { connector: string; value: unknown }[];
-}
-
-/** An ad-hoc webhook for {@linkcode WebhooksConnector.prototype.trigger}. */
-export interface AdHocWebhook {
-  /** Where to POST. */
-  url: string;
-  /** The key of the signature; required, as nothing is sent unsigned. */
-  secret: string;
-  /** Extra headers. */
-  headers?: Record<string, string>;
-  /** The per-attempt time limit, as a servo duration. */
-  timeout?: string;
-  /** Retries, or `false` for one attempt. */
-  backoff?: false | { max_tries?: number; max_time?: string; delay?: string; max_delay?: string };
-}
-
-/** Options of {@linkcode WebhooksConnector.prototype.close}. */
-export interface CloseOptions {
-  /**
-   * How long to wait for pending deliveries, in milliseconds or as a servo duration; what is
-   * left then is aborted, each delivery ending with an outcome that says so. Without it,
-   * close waits for every delivery to end.
-   */
-  deadline?: number | string;
-}
 
 /**
  * Sends servo events as signed HTTP webhooks. Attached to a {@linkcode Servo}, it registers a
@@ -267,10 +198,12 @@ export class WebhooksConnector {
    *
    * @example Triggering an after:measure webhook
    * ```ts no-eval
-   * const outcomes = await webhooks.trigger("after:measure", {
+   * import { WebhooksConnector } from "@servo/webhooks";
+   *
+   * const outcomes = await new WebhooksConnector({ webhooks: [] }).trigger("after:measure", {
    *   params: { metrics: ["throughput"] },
    *   results: [{ connector: "prometheus", value: { readings: [] } }],
-   * });
+   * }, { url: "http://localhost:8080/hook", secret: "s3cr3t", backoff: false });
    * ```
    *
    * @param event `before:<event>` or `after:<event>`.
@@ -347,7 +280,10 @@ export class WebhooksConnector {
    * Counters of the deliveries so far, and the state of each webhook's circuit breaker.
    *
    * @example Watching the queue
-   * ```ts no-eval
+   * ```ts
+   * import { WebhooksConnector } from "@servo/webhooks";
+   *
+   * const webhooks = new WebhooksConnector({ webhooks: [] });
    * const { accepted, delivered, failed, dropped, pending } = webhooks.stats();
    * ```
    *

@@ -6,7 +6,19 @@ import { CANCEL_CONTENT_TYPE, type SignedRequest } from "./request.ts";
 import { parseRetryAfter, retry, type RetryOptions, type RetryResult } from "./retry.ts";
 import type { Webhook } from "./webhook.ts";
 
-/** How one delivery ended. Every delivery ends in exactly one outcome. */
+/**
+ * How one delivery ended. Every delivery ends in exactly one outcome.
+ *
+ * @example Logging deliveries that failed
+ * ```ts
+ * import { type DeliveryOutcome, WebhooksConnector } from "@servo/webhooks";
+ *
+ * function log(outcome: DeliveryOutcome): void {
+ *   if (!outcome.ok) console.warn(`${outcome.event} to ${outcome.webhook}: ${outcome.error}`);
+ * }
+ * const webhooks = new WebhooksConnector({ webhooks: [] }, { onDelivery: log });
+ * ```
+ */
 export interface DeliveryOutcome {
   /** The webhook's name, or its URL without query when it has none. */
   webhook: string;
@@ -161,9 +173,10 @@ async function attemptOnce(
   const onAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener("abort", onAbort, { once: true });
   try {
+    const headers = await request.headersAt(Math.floor(Date.now() / 1000));
     const response = await fetch(webhook.config.url, {
       method: "POST",
-      headers: request.headers,
+      headers,
       body: request.body,
       redirect: "manual",
       signal: controller.signal,

@@ -71,7 +71,18 @@ export class ConfigError extends Error {
   }
 }
 
-/** Options of {@linkcode EventCancelledError}. */
+/**
+ * Options of {@linkcode EventCancelledError}.
+ *
+ * @example Saying who cancelled
+ * ```ts
+ * import { EventCancelledError, type EventCancelledErrorOptions } from "@servo/webhooks";
+ *
+ * const options: EventCancelledErrorOptions = { connector: "guard", event: "adjust" };
+ * const error = new EventCancelledError("adjustments are frozen", options);
+ * console.log(error.connector, error.event); // guard adjust
+ * ```
+ */
 export interface EventCancelledErrorOptions {
   /** The connector whose before handler cancelled the event. */
   connector?: string;
@@ -129,7 +140,21 @@ export class EventCancelledError extends Error {
   }
 }
 
-/** One problem found in event params or an event result. */
+/**
+ * One problem found in event params or an event result.
+ *
+ * @example Listing the bad fields
+ * ```ts
+ * import { EventValidationError, servoEvents, type ValidationIssue } from "@servo/webhooks";
+ *
+ * try {
+ *   servoEvents.measure.validateParams({ metrics: "throughput" });
+ * } catch (error) {
+ *   const issues: readonly ValidationIssue[] = error instanceof EventValidationError ? error.issues : [];
+ *   for (const { path, message } of issues) console.log(`${path}: ${message}`);
+ * }
+ * ```
+ */
 export interface ValidationIssue {
   /** Where the problem is, as `control.duration`; empty for the value itself. */
   readonly path: string;
@@ -146,8 +171,10 @@ export interface ValidationIssue {
  * import { EventValidationError, Servo, servoEvents } from "@servo/webhooks";
  *
  * try {
- *   // @ts-expect-error: metrics must be a list of names
- *   await new Servo().dispatch(servoEvents.measure, { metrics: "throughput" });
+ *   await new Servo().dispatch(servoEvents.measure, {
+ *     // @ts-expect-error: metrics must be a list of names
+ *     metrics: "throughput",
+ *   });
  * } catch (error) {
  *   if (error instanceof EventValidationError) console.log(error.message);
  * }

@@ -12,6 +12,14 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
  *
  * @typeParam Input What the schema accepts.
  * @typeParam Output What it produces.
+ *
+ * @example A zod schema is one
+ * ```ts
+ * import * as z from "zod";
+ * import type { ZodSchema } from "@servo/webhooks";
+ *
+ * const params: ZodSchema<{ version: string }> = z.object({ version: z.string() });
+ * ```
  */
 export interface ZodSchema<Input = unknown, Output = Input> {
   /** The Standard Schema properties. */
@@ -28,6 +36,19 @@ export interface ZodSchema<Input = unknown, Output = Input> {
  *
  * @typeParam P What the params schema accepts.
  * @typeParam R What the result schema accepts.
+ *
+ * @example Schemas shared by two events
+ * ```ts
+ * import * as z from "zod";
+ * import { defineEvent, type EventSchemas } from "@servo/webhooks";
+ *
+ * const schemas: EventSchemas<{ version: string }, null> = {
+ *   params: z.object({ version: z.string() }),
+ *   result: z.null(),
+ * };
+ * const started = defineEvent("rollout.started", { ...schemas, description: "A rollout began" });
+ * const finished = defineEvent("rollout.finished", { ...schemas, description: "A rollout ended" });
+ * ```
  */
 export interface EventSchemas<P = unknown, R = unknown> {
   /** The event's params, as an object schema (`z.object({})` for none). */
@@ -240,10 +261,32 @@ export class EventRegistry {
   }
 }
 
-/** The default registry: {@linkcode servoEvents} and every event made with {@linkcode defineEvent}. */
+/**
+ * The default registry: {@linkcode servoEvents} and every event made with {@linkcode defineEvent}.
+ *
+ * @example Checking an event name
+ * ```ts
+ * import { eventRegistry } from "@servo/webhooks";
+ *
+ * console.log(eventRegistry.has("measure"), eventRegistry.has("mesure")); // true false
+ * console.log(eventRegistry.names()); // ["attach", "detach", ..., "promote"]
+ * ```
+ */
 export const eventRegistry: EventRegistry = new EventRegistry();
 
-/** Options of {@linkcode defineEvent}. */
+/**
+ * Options of {@linkcode defineEvent}.
+ *
+ * @example Keeping an event out of the default registry
+ * ```ts
+ * import * as z from "zod";
+ * import { defineEvent, type DefineEventOptions, EventRegistry, eventRegistry } from "@servo/webhooks";
+ *
+ * const options: DefineEventOptions = { registry: new EventRegistry() };
+ * defineEvent("scaled", { params: z.object({ replicas: z.number() }), result: z.null() }, options);
+ * console.log(options.registry?.has("scaled"), eventRegistry.has("scaled")); // true false
+ * ```
+ */
 export interface DefineEventOptions {
   /**
    * Where to register the event.

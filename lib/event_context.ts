@@ -2,12 +2,30 @@
 
 import { type EventRegistry, eventRegistry } from "./event.ts";
 
-/** When a handler or webhook runs relative to the event: `before`, `on` or `after`. */
+/**
+ * When a handler or webhook runs relative to the event: `before`, `on` or `after`.
+ *
+ * @example The preposition of a subscription
+ * ```ts
+ * import { parseEventContext, type Preposition } from "@servo/webhooks";
+ *
+ * const preposition: Preposition | undefined = parseEventContext("before:adjust")?.preposition;
+ * console.log(preposition); // "before"
+ * ```
+ */
 export type Preposition = "before" | "on" | "after";
 
 /**
  * An event together with a preposition, such as `before:measure`. Its string form is the bare
  * name for `on` (`measure`) and `<preposition>:<name>` otherwise.
+ *
+ * @example Splitting a subscription
+ * ```ts
+ * import { type EventContext, parseEventContext } from "@servo/webhooks";
+ *
+ * const context: EventContext | undefined = parseEventContext("after:measure");
+ * console.log(context?.preposition, context?.event, `${context}`); // after measure after:measure
+ * ```
  */
 export interface EventContext {
   /** `before`, `on` or `after`. */

@@ -8,7 +8,18 @@ import { DeliveryQueue } from "./queue.ts";
 import { signRequest } from "./request.ts";
 import type { Webhook } from "./webhook.ts";
 
-/** Counters of a webhooks connector, from {@linkcode WebhooksConnector.prototype.stats}. */
+/**
+ * Counters of a webhooks connector, from {@linkcode WebhooksConnector.prototype.stats}.
+ *
+ * @example Reporting the queue
+ * ```ts
+ * import { WebhooksConnector, type WebhooksStats } from "@servo/webhooks";
+ *
+ * const webhooks = new WebhooksConnector({ webhooks: [] });
+ * const stats: WebhooksStats = webhooks.stats();
+ * console.log(`${stats.pending} pending, ${stats.failed} failed, ${stats.dropped} dropped`);
+ * ```
+ */
 export interface WebhooksStats {
   /** Deliveries accepted: each ends as delivered, failed or dropped. */
   accepted: number;

@@ -3,16 +3,53 @@
 
 import type { EventResult } from "./servo.ts";
 import { sign } from "./signature.ts";
+import { signStandard } from "./standard.ts";
 import { VERSION } from "./version.ts";
 import type { Webhook } from "./webhook.ts";
 
-/** The `Content-Type` of every webhook request. */
+/**
+ * The `Content-Type` of every webhook request.
+ *
+ * @example Telling a webhook request apart
+ * ```ts
+ * import { CONTENT_TYPE } from "@servo/webhooks";
+ *
+ * function isWebhook(request: Request): boolean {
+ *   return request.method === "POST" && request.headers.get("content-type") === CONTENT_TYPE;
+ * }
+ * ```
+ */
 export const CONTENT_TYPE = "application/vnd.opsani.servo-webhooks+json";
 
-/** The `Content-Type` of a before webhook's response that cancels the event. */
+/**
+ * The `Content-Type` of a before webhook's response that cancels the event.
+ *
+ * @example Cancelling an event by hand
+ * ```ts
+ * import { CANCEL_CONTENT_TYPE } from "@servo/webhooks";
+ *
+ * const response = new Response(JSON.stringify({ reason: "adjustments are frozen" }), {
+ *   headers: { "content-type": CANCEL_CONTENT_TYPE },
+ * });
+ * ```
+ */
 export const CANCEL_CONTENT_TYPE = "application/vnd.opsani.servo.errors.CancelEventError+json";
 
-/** The JSON body of a webhook request. */
+/**
+ * The JSON body of a webhook request.
+ *
+ * @example The body of an after:measure request
+ * ```ts
+ * import type { RequestBody } from "@servo/webhooks";
+ *
+ * const body: RequestBody = {
+ *   event: "after:measure",
+ *   created_at: "2026-01-01T00:00:00.000Z",
+ *   params: { metrics: ["throughput"], control: { duration: "5m", delay: "0", warmup: "0" } },
+ *   results: [{ connector: "prometheus", value: { readings: [], annotations: {} } }],
+ * };
+ * ```
+ */
 export interface RequestBody {
   /** The event context, such as `before:adjust` or `after:measure`. */
   event: string;
@@ -34,6 +71,11 @@ export interface SignedRequest {
   body: Uint8Array<ArrayBuffer>;
   /** The headers to send: ours first, then the configured ones. */
   headers: Record<string, string>;
+  /**
+   * The headers of one attempt: with the standard scheme, `webhook-timestamp` is the
+   * attempt's time and `webhook-signature` signs it, so they are made per attempt.
+   */
+  headersAt(unixSeconds: number): Promise<Record<string, string>>;
 }
 
 const encoder = new TextEncoder();
@@ -77,7 +119,8 @@ export function encodeBody(body: RequestBody): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Signs a body for one webhook and sets the headers of the contract.
+ * Signs a body for one webhook and sets the headers of the contract: `X-Servo-Signature` once
+ * per delivery, the Standard Webhooks headers once per attempt.
  *
  * @param webhook The webhook.
  * @param event The event context, such as `after:measure`.
@@ -91,13 +134,28 @@ export async function signRequest(
   body: Uint8Array<ArrayBuffer>,
   delivery: string = crypto.randomUUID(),
 ): Promise<SignedRequest> {
-  const headers: Record<string, string> = {
-    "Content-Type": CONTENT_TYPE,
-    "X-Servo-Signature": await sign(await webhook.key(), body),
-    "X-Servo-Event": event,
-    "X-Servo-Delivery": delivery,
-    "User-Agent": `servo-webhooks/${VERSION}`,
-    ...webhook.config.headers,
+  const schemes = webhook.config.signatures;
+  const ours: Record<string, string> = { "Content-Type": CONTENT_TYPE };
+  if (schemes.includes("servo")) {
+    ours["X-Servo-Signature"] = await sign(await webhook.servoKey(), body);
+  }
+  ours["X-Servo-Event"] = event;
+  ours["X-Servo-Delivery"] = delivery;
+  ours["User-Agent"] = `servo-webhooks/${VERSION}`;
+  const headers = { ...ours, ...webhook.config.headers };
+  const standard = schemes.includes("standard") ? await webhook.standardKeys() : undefined;
+  return {
+    event,
+    delivery,
+    body,
+    headers,
+    headersAt: async (unixSeconds) =>
+      standard === undefined ? headers : {
+        ...ours,
+        "webhook-id": delivery,
+        "webhook-timestamp": String(unixSeconds),
+        "webhook-signature": await signStandard(standard, delivery, unixSeconds, body),
+        ...webhook.config.headers,
+      },
   };
-  return { event, delivery, body, headers };
 }

@@ -5,7 +5,17 @@ import { type EventRegistry, eventRegistry } from "./event.ts";
 import { parseEventContext } from "./event_context.ts";
 import "./servo_events.ts"; // fills the default registry
 
-/** A payload for {@linkcode WebhooksConnector.prototype.trigger}. */
+/**
+ * A payload for {@linkcode WebhooksConnector.prototype.trigger}.
+ *
+ * @example A sample before:adjust payload
+ * ```ts
+ * import { samplePayload, type SamplePayload } from "@servo/webhooks";
+ *
+ * const sample: SamplePayload = samplePayload("before:adjust");
+ * console.log(sample.params, sample.results); // { adjustments: [...], control: { settlement: "1m" } } undefined
+ * ```
+ */
 export interface SamplePayload {
   /** The event's params. */
   params: unknown;

@@ -5,7 +5,17 @@ import { parseEventContext } from "./event_context.ts";
 import { CONTENT_TYPE } from "./request.ts";
 import "./servo_events.ts"; // fills the default registry
 
-/** A JSON Schema document. */
+/**
+ * A JSON Schema document.
+ *
+ * @example The schema of before:adjust requests
+ * ```ts
+ * import { type JsonSchema, requestSchema } from "@servo/webhooks";
+ *
+ * const schema: JsonSchema = requestSchema("before:adjust");
+ * console.log(schema.required); // ["event", "created_at", "params"]
+ * ```
+ */
 export type JsonSchema = Record<string, unknown>;
 
 /**

@@ -4,7 +4,19 @@ import { EventCancelledError } from "./errors.ts";
 import { type EventDefinition, type EventRegistry, eventRegistry } from "./event.ts";
 import "./servo_events.ts"; // fills the default registry
 
-/** One on handler's result: the connector that returned it and the validated value. */
+/**
+ * One on handler's result: the connector that returned it and the validated value.
+ *
+ * @example The results of a dispatch
+ * ```ts
+ * import { type EventResult, type Metric, Servo, servoEvents } from "@servo/webhooks";
+ *
+ * const servo = new Servo();
+ * servo.addConnector("prometheus").on(servoEvents.metrics, () => [{ name: "throughput", unit: "rpm" }]);
+ * const results: EventResult<Metric[]>[] = await servo.dispatch(servoEvents.metrics);
+ * console.log(results); // [{ connector: "prometheus", value: [{ name: "throughput", unit: "rpm" }] }]
+ * ```
+ */
 export interface EventResult<R = unknown> {
   /** The connector's name. */
   connector: string;
@@ -12,7 +24,19 @@ export interface EventResult<R = unknown> {
   value: R;
 }
 
-/** What after handlers receive: the event's params and every on handler's result. */
+/**
+ * What after handlers receive: the event's params and every on handler's result.
+ *
+ * @example Logging what a measure returned
+ * ```ts
+ * import { type AfterEventData, type Measurement, type MeasureParams, Servo, servoEvents } from "@servo/webhooks";
+ *
+ * function log({ params, results }: AfterEventData<MeasureParams, Measurement>): void {
+ *   console.log(params.metrics, results.map((result) => result.connector));
+ * }
+ * new Servo().addConnector("audit").after(servoEvents.measure, log);
+ * ```
+ */
 export interface AfterEventData<P = unknown, R = unknown> {
   /** The validated params of the dispatch. */
   params: P;
@@ -20,7 +44,19 @@ export interface AfterEventData<P = unknown, R = unknown> {
   results: EventResult<R>[];
 }
 
-/** What every handler receives besides its data. */
+/**
+ * What every handler receives besides its data.
+ *
+ * @example Tracing which connector runs
+ * ```ts
+ * import { type HandlerContext, Servo, servoEvents } from "@servo/webhooks";
+ *
+ * function trace(_params: unknown, { event, connector }: HandlerContext): void {
+ *   console.log(`${connector}: before ${event}`);
+ * }
+ * new Servo().addConnector("audit").before(servoEvents.adjust, trace);
+ * ```
+ */
 export interface HandlerContext {
   /** The event's name, such as `measure`. */
   event: string;
@@ -28,17 +64,64 @@ export interface HandlerContext {
   connector: string;
 }
 
-/** Runs before an event; throwing {@linkcode EventCancelledError} cancels it. */
+/**
+ * Runs before an event; throwing {@linkcode EventCancelledError} cancels it.
+ *
+ * @example Refusing more than ten replicas
+ * ```ts
+ * import { type AdjustParams, type BeforeHandler, EventCancelledError, Servo, servoEvents } from "@servo/webhooks";
+ *
+ * const guard: BeforeHandler<AdjustParams> = ({ adjustments }) => {
+ *   const big = adjustments.find((a) => a.setting_name === "replicas" && Number(a.value) > 10);
+ *   if (big) throw new EventCancelledError(`at most 10 replicas, not ${big.value}`);
+ * };
+ * new Servo().addConnector("guard").before(servoEvents.adjust, guard);
+ * ```
+ */
 export type BeforeHandler<P> = (params: P, context: HandlerContext) => void | Promise<void>;
-/** Runs the event; its return value is the connector's result. */
+/**
+ * Runs the event; its return value is the connector's result.
+ *
+ * @example A measure handler
+ * ```ts
+ * import { type Measurement, type MeasureParams, type OnHandler, Servo, servoEvents } from "@servo/webhooks";
+ *
+ * const measure: OnHandler<MeasureParams, Measurement> = ({ metrics }) => ({
+ *   readings: (metrics ?? ["throughput"]).map((name) => ({ metric: { name }, time: new Date().toISOString(), value: 0 })),
+ * });
+ * new Servo().addConnector("prometheus").on(servoEvents.measure, measure);
+ * ```
+ */
 export type OnHandler<P, R> = (
   params: P,
   context: HandlerContext,
 ) => Returned<R> | Promise<Returned<R>>;
 
-/** What an on handler may return: for an event whose result may be `null`, nothing too. */
+/**
+ * What an on handler may return: for an event whose result may be `null`, nothing too.
+ *
+ * @example A handler of an event without a result
+ * ```ts
+ * import { type Returned, Servo, servoEvents } from "@servo/webhooks";
+ *
+ * const onStartup = (): Returned<null> => console.log("starting");
+ * new Servo().addConnector("log").on(servoEvents.startup, onStartup);
+ * ```
+ */
 export type Returned<R> = null extends R ? R | undefined | void : R;
-/** Runs after an event, with its params and results. */
+/**
+ * Runs after an event, with its params and results.
+ *
+ * @example Logging adjustments
+ * ```ts
+ * import { type AdjustParams, type AfterHandler, type Description, Servo, servoEvents } from "@servo/webhooks";
+ *
+ * const log: AfterHandler<AdjustParams, Description> = ({ params, results }, { connector }) => {
+ *   console.log(`${connector}: ${params.adjustments.length} changes, ${results.length} results`);
+ * };
+ * new Servo().addConnector("audit").after(servoEvents.adjust, log);
+ * ```
+ */
 export type AfterHandler<P, R> = (
   data: AfterEventData<P, R>,
   context: HandlerContext,
@@ -137,7 +220,18 @@ export class Connector {
   }
 }
 
-/** Options of {@linkcode Servo}. */
+/**
+ * Options of {@linkcode Servo}.
+ *
+ * @example A servo that knows only some events
+ * ```ts
+ * import { EventRegistry, Servo, servoEvents, type ServoOptions } from "@servo/webhooks";
+ *
+ * const options: ServoOptions = { registry: new EventRegistry([servoEvents.measure, servoEvents.adjust]) };
+ * const servo = new Servo(options);
+ * servo.addConnector("k8s").on("adjust", () => ({})); // on("describe", ...) would throw
+ * ```
+ */
 export interface ServoOptions {
   /**
    * The events this servo knows, for names given as strings.

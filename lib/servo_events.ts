@@ -16,10 +16,30 @@ import type {
   Metric,
 } from "./models_types.ts";
 
-/** Params of an event that takes none. */
+/**
+ * Params of an event that takes none.
+ *
+ * @example Dispatching an event that takes no params
+ * ```ts
+ * import { type NoParams, Servo, servoEvents } from "@servo/webhooks";
+ *
+ * const params: NoParams = {};
+ * await new Servo().dispatch(servoEvents.startup, params); // or leave params out
+ * ```
+ */
 export type NoParams = Record<string, never>;
 
-/** Params of the `check` event. */
+/**
+ * Params of the `check` event.
+ *
+ * @example Running the network checks, stopping at a warning
+ * ```ts
+ * import { type CheckParams, Servo, servoEvents } from "@servo/webhooks";
+ *
+ * const params: CheckParams = { matching: { tags: ["network"] }, halt_on: "warning" };
+ * await new Servo().dispatch(servoEvents.check, params);
+ * ```
+ */
 export interface CheckParams {
   /** Which checks to run; all when absent or `null`. */
   matching?: CheckFilter | null | undefined;
@@ -27,13 +47,33 @@ export interface CheckParams {
   halt_on?: ErrorSeverity | undefined;
 }
 
-/** Params of the `describe` event. */
+/**
+ * Params of the `describe` event.
+ *
+ * @example Describing after a short delay
+ * ```ts
+ * import { type DescribeParams, Servo, servoEvents } from "@servo/webhooks";
+ *
+ * const params: DescribeParams = { control: { delay: "5s" } };
+ * await new Servo().dispatch(servoEvents.describe, params);
+ * ```
+ */
 export interface DescribeParams {
   /** How to describe; defaults apply when absent. */
   control?: Control | undefined;
 }
 
-/** Params of the `measure` event. */
+/**
+ * Params of the `measure` event.
+ *
+ * @example Measuring two metrics for five minutes
+ * ```ts
+ * import { type MeasureParams, Servo, servoEvents } from "@servo/webhooks";
+ *
+ * const params: MeasureParams = { metrics: ["throughput", "latency_p99"], control: { duration: "5m", warmup: "30s" } };
+ * await new Servo().dispatch(servoEvents.measure, params);
+ * ```
+ */
 export interface MeasureParams {
   /** The metrics to measure; all when absent or `null`. */
   metrics?: string[] | null | undefined;
@@ -41,7 +81,20 @@ export interface MeasureParams {
   control?: Control | undefined;
 }
 
-/** Params of the `adjust` event. */
+/**
+ * Params of the `adjust` event.
+ *
+ * @example More CPU, then a minute to settle
+ * ```ts
+ * import { type AdjustParams, Servo, servoEvents } from "@servo/webhooks";
+ *
+ * const params: AdjustParams = {
+ *   adjustments: [{ component_name: "web", setting_name: "cpu", value: 1.5 }],
+ *   control: { settlement: "1m" },
+ * };
+ * await new Servo().dispatch(servoEvents.adjust, params);
+ * ```
+ */
 export interface AdjustParams {
   /** The changes to make. */
   adjustments: Adjustment[];
@@ -49,7 +102,17 @@ export interface AdjustParams {
   control?: Control | undefined;
 }
 
-/** The standard servo events, as {@linkcode servoEvents} holds them. */
+/**
+ * The standard servo events, as {@linkcode servoEvents} holds them.
+ *
+ * @example Picking an event by name
+ * ```ts
+ * import { type ServoEvents, servoEvents } from "@servo/webhooks";
+ *
+ * const name: keyof ServoEvents = "measure";
+ * console.log(servoEvents[name].description); // "Measures metrics"
+ * ```
+ */
 export interface ServoEvents {
   /** A connector was attached to the servo. */
   readonly attach: EventDefinition<NoParams, null>;

@@ -3,7 +3,17 @@
 const encoder = new TextEncoder();
 const HEX = /^[0-9a-fA-F]{40}$/;
 
-/** A secret as text, or as a {@linkcode Secret}-like object that reveals it. */
+/**
+ * A secret as text, or as a {@linkcode Secret}-like object that reveals it.
+ *
+ * @example A string, or a Secret
+ * ```ts
+ * import { Secret, type SecretLike, sign } from "@servo/webhooks";
+ *
+ * const secrets: SecretLike[] = ["s3cr3t", new Secret("n3w-s3cr3t")];
+ * for (const secret of secrets) console.log(await sign(secret, '{"event":"after:measure"}'));
+ * ```
+ */
 export type SecretLike = string | { reveal(): string };
 
 function secretText(secret: SecretLike): string {

@@ -1,5 +1,5 @@
 // This module is browser compatible.
-// A configured webhook made ready to send: durations in milliseconds, its key imported once,
+// A configured webhook made ready to send: durations in milliseconds, its keys imported once,
 // its lane of the delivery queue and its circuit breaker.
 
 import { Breaker } from "./breaker.ts";
@@ -8,6 +8,7 @@ import { parseDuration } from "./duration.ts";
 import { type Lane, lane } from "./queue.ts";
 import type { RetryPolicy } from "./retry.ts";
 import { importSigningKey } from "./signature.ts";
+import { importStandardKey } from "./standard.ts";
 
 /** A webhook ready to send. */
 export interface Webhook {
@@ -23,8 +24,10 @@ export interface Webhook {
   readonly lane: Lane;
   /** Its circuit breaker. */
   readonly breaker: Breaker;
-  /** The HMAC key, imported on first use and then kept. */
-  key(): Promise<CryptoKey>;
+  /** The HMAC-SHA1 key of `X-Servo-Signature` (the first secret), imported once. */
+  servoKey(): Promise<CryptoKey>;
+  /** The HMAC-SHA256 keys of `webhook-signature`, one per secret, imported once. */
+  standardKeys(): Promise<CryptoKey[]>;
 }
 
 /**
@@ -63,7 +66,8 @@ export function prepareWebhook(config: WebhookConfig): Webhook {
       maxCoolDownMs: parseDuration(config.circuit_breaker.max_cool_down),
     },
   );
-  let key: Promise<CryptoKey> | undefined;
+  let servoKey: Promise<CryptoKey> | undefined;
+  let standardKeys: Promise<CryptoKey[]> | undefined;
   return Object.freeze({
     label: webhookLabel(config),
     config,
@@ -71,6 +75,7 @@ export function prepareWebhook(config: WebhookConfig): Webhook {
     retry,
     lane: lane(config.max_concurrency),
     breaker,
-    key: () => (key ??= importSigningKey(config.secret)),
+    servoKey: () => (servoKey ??= importSigningKey(config.secret[0] ?? "")),
+    standardKeys: () => (standardKeys ??= Promise.all(config.secret.map(importStandardKey))),
   });
 }

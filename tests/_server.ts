@@ -8,7 +8,7 @@ export interface Received {
   path: string;
   headers: Headers;
   /** The exact body bytes. */
-  body: Uint8Array;
+  body: Uint8Array<ArrayBuffer>;
   /** The body as UTF-8 text. */
   text: string;
   /** `performance.now()` when it arrived. */

@@ -160,6 +160,13 @@ const BAD: Bad[] = [
   { what: "circuit_breaker as a string", input: valid("circuit_breaker: on"), issues: [["webhooks[0].circuit_breaker", "must be false or a mapping of failures and cool_down, not a string", 5, 5]] },
   { what: "circuit_breaker failures 0 and an unknown key", input: valid("circuit_breaker: {failures: 0, cooldown: 1s}"), issues: [["webhooks[0].circuit_breaker.failures", "must be a whole number from 1 to 1000", 5, 23], ["webhooks[0].circuit_breaker.cooldown", 'unknown key; did you mean "cool_down"?', 5, 36]] },
   { what: "max_cool_down below cool_down", input: valid("circuit_breaker: {cool_down: 1m, max_cool_down: 1s}"), issues: [["webhooks[0].circuit_breaker.max_cool_down", "must not be shorter than cool_down (1m)", 5, 38]] },
+  { what: "an empty list of secrets", input: hook(EVENTS, URL_, "secret: []"), issues: [["webhooks[0].secret", "must list at least one secret", 4, 5]] },
+  { what: "a secret listed twice", input: hook(EVENTS, URL_, "secret: [a, b, a]"), issues: [["webhooks[0].secret[2]", "is listed twice", 4, 20]] },
+  { what: "a blank secret in a list", input: hook(EVENTS, URL_, "secret: [a, ' ']"), issues: [["webhooks[0].secret[1]", "must not be empty", 4, 17]] },
+  { what: "a whsec_ secret that is not base64", input: hook(EVENTS, URL_, "secret: whsec_not*base64"), issues: [["webhooks[0].secret", "starts with whsec_, so the rest must be base64 (a Standard Webhooks secret)", 4, 5]] },
+  { what: "an unknown signature scheme", input: valid("signatures: [servo, svix]"), issues: [["webhooks[0].signatures[1]", 'must be "servo" or "standard"', 5, 25]] },
+  { what: "no signature scheme", input: valid("signatures: []"), issues: [["webhooks[0].signatures", 'must list servo, standard or both, such as "[servo, standard]"', 5, 5]] },
+  { what: "a Standard Webhooks header", input: valid("headers: {Webhook-Signature: x}"), issues: [["webhooks[0].headers.Webhook-Signature", `header "Webhook-Signature" ${RESERVED}`, 5, 15]] },
 ];
 
 function expected(issues: Expected[]) {
@@ -207,8 +214,9 @@ Deno.test("parseConfig() lists every problem in its message", () => {
 function split(config: WebhookConfig | undefined): [Omit<WebhookConfig, "secret">, string] {
   assert.ok(config !== undefined);
   const { secret, ...rest } = config;
-  assert.ok(secret instanceof Secret);
-  return [rest, secret.reveal()];
+  assert.equal(secret.length, 1);
+  assert.ok(secret[0] instanceof Secret);
+  return [rest, secret[0].reveal()];
 }
 
 const DEFAULTS = {
@@ -218,6 +226,7 @@ const DEFAULTS = {
   failure_policy: "ignore",
   max_concurrency: 16,
   circuit_breaker: { failures: 5, cool_down: "30s", max_cool_down: "10m" },
+  signatures: ["servo", "standard"],
 };
 
 Deno.test("parseConfig() reads a full example with list-form headers", () => {
@@ -243,6 +252,7 @@ webhooks:
     failure_policy: cancel
     max_concurrency: 4
     circuit_breaker: { failures: 3, cool_down: 90s }
+    signatures: [standard]
 `);
   assert.equal(config.webhooks.length, 1);
   assert.deepEqual(split(config.webhooks[0]), [{
@@ -256,6 +266,7 @@ webhooks:
     failure_policy: "cancel",
     max_concurrency: 4,
     circuit_breaker: { failures: 3, cool_down: "1m30s", max_cool_down: "10m" },
+    signatures: ["standard"],
   }, "s3cr3t"]);
 });
 
@@ -394,7 +405,9 @@ Deno.test("parseConfig() never puts a secret in an error", () => {
   const cases: [string, ConfigOptions?][] = [
     [hook("events: after:mesure", "url: ftp://x", `secret: ${TOKEN}`)],
     [hook(EVENTS, `url: https://user:${TOKEN}@example.com/`, `secret: ${TOKEN}`)],
-    [hook(EVENTS, URL_, `secret: [${TOKEN}]`)],
+    [hook(EVENTS, URL_, `secret: [[${TOKEN}]]`)],
+    [hook(EVENTS, URL_, `secret: [${TOKEN}, ${TOKEN}]`)],
+    [hook(EVENTS, URL_, `secret: whsec_${TOKEN}!`)],
     [hook(EVENTS, URL_, `secret: {${TOKEN}: 1}`)],
     [hook(EVENTS, URL_, `secret: "${TOKEN}\\q"`)],
     [hook(EVENTS, URL_, `secret: '${TOKEN}`)],
@@ -418,10 +431,10 @@ Deno.test("parseConfig() never puts a secret in an error", () => {
 
 Deno.test("parseConfig() keeps the secret out of its result's text", () => {
   const config = parseConfig(hook(EVENTS, URL_, `secret: ${TOKEN}`));
-  const secret = config.webhooks[0]?.secret;
+  const secret = config.webhooks[0]?.secret[0];
   assert.ok(secret !== undefined);
   assert.ok(!JSON.stringify(config).includes(TOKEN));
-  assert.match(JSON.stringify(config), /"secret":"\*\*\*"/);
+  assert.match(JSON.stringify(config), /"secret":\["\*\*\*"\]/);
   assert.ok(!Deno.inspect(config, { depth: 10 }).includes(TOKEN));
   assert.equal(String(secret), "***");
   assert.equal(`${secret}`, "***");
