@@ -169,7 +169,7 @@ export class WebhooksConnector {
 
   #after(event: string, webhooks: Webhook[], data: AfterEventData): void {
     this.#ensureOpen();
-    let body: Uint8Array<ArrayBuffer>;
+    let body: string;
     try {
       body = encodeBody({
         event,

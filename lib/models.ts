@@ -32,9 +32,34 @@ export const duration = z
     examples: ["300ms", "5m", "2h45m", "72h3m0.5s"],
   });
 
+/**
+ * What JSON cannot write, made writable: a BigInt as its decimal string, an Error as
+ * `{name, message}`. Objects are copied only where something changes.
+ */
+function jsonSafe(value: unknown, seen: WeakSet<object> = new WeakSet()): unknown {
+  if (typeof value === "bigint" || value instanceof BigInt) return value.toString();
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (typeof value !== "object" || value === null || seen.has(value)) return value;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    const items = value.map((item) => jsonSafe(item, seen));
+    return items.every((item, i) => item === value[i]) ? value : items;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const safe = jsonSafe(item, seen);
+    if (safe !== item) (copy ??= { ...value as Record<string, unknown> })[key] = safe;
+  }
+  return copy ?? value;
+}
+
+/** Free-form data a connector may put anywhere: any JSON, written safely. */
+const freeForm = z.unknown().overwrite((value) => jsonSafe(value));
+
 const datetime = z.iso.datetime({ offset: true });
 const name = z.string().min(1);
-const numeric = z.number().refine(Number.isFinite, { message: "expected a finite number" });
+// zod 4 numbers are finite: NaN and the infinities are refused.
+const numeric = z.number();
 const stringMap = z.record(z.string(), z.string());
 
 /** Values of servox's `Unit` enum, as they appear on the wire. */
@@ -80,7 +105,7 @@ const settingBase = {
 };
 
 export const rangeSetting = z
-  .looseObject({
+  .object({
     ...settingBase,
     type: z.literal("range"),
     value: numeric.nullable().optional(),
@@ -88,6 +113,7 @@ export const rangeSetting = z
     max: numeric,
     step: numeric,
   })
+  .catchall(freeForm)
   .superRefine((s, ctx) => {
     if (s.step === 0) {
       ctx.addIssue({ code: "custom", path: ["step"], message: "step cannot be zero" });
@@ -111,12 +137,13 @@ export const rangeSetting = z
 const enumValue = z.union([z.string(), numeric]);
 
 export const enumSetting = z
-  .looseObject({
+  .object({
     ...settingBase,
     type: z.literal("enum"),
     value: enumValue.nullable().optional(),
     values: z.array(enumValue).min(1, { message: "at least one value is required" }),
   })
+  .catchall(freeForm)
   .superRefine((s, ctx) => {
     if (s.value !== undefined && s.value !== null && !s.values.includes(s.value)) {
       ctx.addIssue({
@@ -147,8 +174,8 @@ export const control = z.strictObject({
   delay: duration.default("0"),
   warmup: duration.default("0"),
   settlement: duration.nullable().optional(),
-  load: z.record(z.string(), z.unknown()).nullable().optional(),
-  userdata: z.record(z.string(), z.unknown()).nullable().optional(),
+  load: z.record(z.string(), freeForm).nullable().optional(),
+  userdata: z.record(z.string(), freeForm).nullable().optional(),
 });
 
 export const errorSeverity = z.enum(["warning", "common", "critical"]);

@@ -93,7 +93,7 @@ export class Outbox {
   send(
     webhook: Webhook,
     event: string,
-    body: Uint8Array<ArrayBuffer>,
+    body: string,
     options: { cancellable: boolean; queued: boolean },
   ): Promise<DeliveryOutcome> {
     this.#counts.accepted++;
@@ -142,7 +142,7 @@ export class Outbox {
   async #run(
     webhook: Webhook,
     event: string,
-    body: Uint8Array<ArrayBuffer>,
+    body: string,
     delivery: string,
     cancellable: boolean,
   ): Promise<DeliveryOutcome> {

@@ -107,11 +107,19 @@ export class DeliveryQueue {
       if (job === undefined) return;
       into.running++;
       this.#running++;
-      void Promise.resolve().then(job).catch(() => {}).finally(() => {
+      const finish = () => {
         into.running--;
         this.#done();
         this.#pump(into);
-      });
+      };
+      let running: Promise<void>;
+      try {
+        running = job();
+      } catch {
+        finish();
+        continue;
+      }
+      running.then(finish, finish);
     }
   }
 

@@ -2,7 +2,7 @@
 // The webhook request, a public contract: compact UTF-8 JSON, signed, with fixed headers.
 
 import type { EventResult } from "./servo.ts";
-import { sign } from "./signature.ts";
+import { toHex } from "./_encoding.ts";
 import { signStandard } from "./standard.ts";
 import { VERSION } from "./version.ts";
 import type { Webhook } from "./webhook.ts";
@@ -91,13 +91,14 @@ function jsonSafe(_key: string, value: unknown): unknown {
 }
 
 /**
- * Encodes a request body as compact JSON in UTF-8, the keys in the order of the contract.
+ * Writes a request body as compact JSON, the keys in the order of the contract. It stays text
+ * (in the JS heap) while the delivery waits, and becomes UTF-8 bytes when it is signed.
  *
  * @param body The body.
- * @returns The bytes to sign and send.
+ * @returns The JSON text.
  * @throws {TypeError} When the body contains a cycle.
  */
-export function encodeBody(body: RequestBody): Uint8Array<ArrayBuffer> {
+export function encodeBody(body: RequestBody): string {
   const ordered: RequestBody = {
     event: body.event,
     created_at: body.created_at,
@@ -106,16 +107,21 @@ export function encodeBody(body: RequestBody): Uint8Array<ArrayBuffer> {
   if (body.results !== undefined) ordered.results = body.results;
   let text: string;
   try {
-    text = JSON.stringify(ordered, jsonSafe);
-  } catch (error) {
-    const why = /circular|cyclic/i.test((error as Error).message)
-      ? "it contains a cycle (an object that contains itself)"
-      : (error as Error).message;
-    throw new TypeError(`Cannot encode the ${body.event} webhook body as JSON: ${why}`, {
-      cause: error,
-    });
+    // The fast path: the catalogue's free-form fields are already JSON-safe (lib/models.ts).
+    text = JSON.stringify(ordered);
+  } catch {
+    try {
+      text = JSON.stringify(ordered, jsonSafe); // a BigInt in an event of one's own
+    } catch (error) {
+      const why = /circular|cyclic/i.test((error as Error).message)
+        ? "it contains a cycle (an object that contains itself)"
+        : (error as Error).message;
+      throw new TypeError(`Cannot encode the ${body.event} webhook body as JSON: ${why}`, {
+        cause: error,
+      });
+    }
   }
-  return encoder.encode(text);
+  return text;
 }
 
 /**
@@ -124,26 +130,27 @@ export function encodeBody(body: RequestBody): Uint8Array<ArrayBuffer> {
  *
  * @param webhook The webhook.
  * @param event The event context, such as `after:measure`.
- * @param body The encoded body, shared by every webhook of the dispatch.
+ * @param text The body's JSON, shared by every webhook of the dispatch.
  * @param delivery The delivery id; a new UUID when left out.
  * @returns The request.
  */
 export async function signRequest(
   webhook: Webhook,
   event: string,
-  body: Uint8Array<ArrayBuffer>,
+  text: string,
   delivery: string = crypto.randomUUID(),
 ): Promise<SignedRequest> {
+  const body = encoder.encode(text);
   const schemes = webhook.config.signatures;
   const ours: Record<string, string> = { "Content-Type": CONTENT_TYPE };
   if (schemes.includes("servo")) {
-    ours["X-Servo-Signature"] = await sign(await webhook.servoKey(), body);
+    ours["X-Servo-Signature"] = toHex(await webhook.servoKey.sign(body));
   }
   ours["X-Servo-Event"] = event;
   ours["X-Servo-Delivery"] = delivery;
   ours["User-Agent"] = `servo-webhooks/${VERSION}`;
   const headers = { ...ours, ...webhook.config.headers };
-  const standard = schemes.includes("standard") ? await webhook.standardKeys() : undefined;
+  const standard = schemes.includes("standard") ? webhook.standardKeys : undefined;
   return {
     event,
     delivery,

@@ -7,7 +7,8 @@ import type { EventDefinition } from "./event.ts";
 import { CANCEL_CONTENT_TYPE } from "./request.ts";
 import type { EventResult } from "./servo.ts";
 import { importSigningKey, type SecretLike } from "./signature.ts";
-import { fromBase64, importStandardKey, signedContent } from "./standard.ts";
+import { fromBase64 } from "./_encoding.ts";
+import { importStandardKey, signedContent } from "./standard.ts";
 
 /**
  * Why a request did not verify.

@@ -1,5 +1,7 @@
 // This module is browser compatible.
 
+import { toHex } from "./_encoding.ts";
+
 const encoder = new TextEncoder();
 const HEX = /^[0-9a-fA-F]{40}$/;
 
@@ -45,12 +47,6 @@ export function importSigningKey(secret: SecretLike): Promise<CryptoKey> {
   );
 }
 
-function toHex(bytes: ArrayBuffer): string {
-  let out = "";
-  for (const byte of new Uint8Array(bytes)) out += byte.toString(16).padStart(2, "0");
-  return out;
-}
-
 function bytesOf(body: string | Uint8Array): Uint8Array<ArrayBuffer> {
   return typeof body === "string" ? encoder.encode(body) : new Uint8Array(body);
 }
@@ -82,7 +78,7 @@ export async function sign(
   body: string | Uint8Array,
 ): Promise<string> {
   const key = await keyOf(secret);
-  return toHex(await crypto.subtle.sign("HMAC", key, bytesOf(body)));
+  return toHex(new Uint8Array(await crypto.subtle.sign("HMAC", key, bytesOf(body))));
 }
 
 /**

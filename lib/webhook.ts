@@ -7,8 +7,10 @@ import type { WebhookConfig } from "./config_types.ts";
 import { parseDuration } from "./duration.ts";
 import { type Lane, lane } from "./queue.ts";
 import type { RetryPolicy } from "./retry.ts";
-import { importSigningKey } from "./signature.ts";
-import { importStandardKey } from "./standard.ts";
+import { type HmacKey, hmacKey } from "./hmac.ts";
+import { standardKeyBytes } from "./standard.ts";
+
+const encoder = new TextEncoder();
 
 /** A webhook ready to send. */
 export interface Webhook {
@@ -24,10 +26,10 @@ export interface Webhook {
   readonly lane: Lane;
   /** Its circuit breaker. */
   readonly breaker: Breaker;
-  /** The HMAC-SHA1 key of `X-Servo-Signature` (the first secret), imported once. */
-  servoKey(): Promise<CryptoKey>;
-  /** The HMAC-SHA256 keys of `webhook-signature`, one per secret, imported once. */
-  standardKeys(): Promise<CryptoKey[]>;
+  /** The HMAC-SHA1 key of `X-Servo-Signature` (the first secret), made once. */
+  readonly servoKey: HmacKey;
+  /** The HMAC-SHA256 keys of `webhook-signature`, one per secret, made once. */
+  readonly standardKeys: readonly HmacKey[];
 }
 
 /**
@@ -66,8 +68,6 @@ export function prepareWebhook(config: WebhookConfig): Webhook {
       maxCoolDownMs: parseDuration(config.circuit_breaker.max_cool_down),
     },
   );
-  let servoKey: Promise<CryptoKey> | undefined;
-  let standardKeys: Promise<CryptoKey[]> | undefined;
   return Object.freeze({
     label: webhookLabel(config),
     config,
@@ -75,7 +75,9 @@ export function prepareWebhook(config: WebhookConfig): Webhook {
     retry,
     lane: lane(config.max_concurrency),
     breaker,
-    servoKey: () => (servoKey ??= importSigningKey(config.secret[0] ?? "")),
-    standardKeys: () => (standardKeys ??= Promise.all(config.secret.map(importStandardKey))),
+    servoKey: hmacKey("SHA-1", encoder.encode(config.secret[0]?.reveal() ?? "")),
+    standardKeys: config.secret.map((secret) =>
+      hmacKey("SHA-256", standardKeyBytes(secret) ?? encoder.encode(secret.reveal()))
+    ),
   });
 }

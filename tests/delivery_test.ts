@@ -314,7 +314,7 @@ Deno.test("trigger() stops retrying when max_time runs out", async () => {
   );
 });
 
-Deno.test("trigger() imports a webhook's HMAC keys once, not per request", async () => {
+Deno.test("trigger() imports a webhook's WebCrypto keys once, and only for large bodies", async () => {
   await using server = startServer();
   const { webhooks } = connector(server.url);
   const subtle = crypto.subtle as SubtleCrypto & { importKey: SubtleCrypto["importKey"] };
@@ -327,16 +327,27 @@ Deno.test("trigger() imports a webhook's HMAC keys once, not per request", async
       return (original as (...a: unknown[]) => Promise<CryptoKey>).apply(subtle, args);
     },
   });
+  // Over 6 KiB, bodies are signed by WebCrypto; under, in JS (see lib/hmac.ts).
+  const large = { params: { metrics: Array.from({ length: 600 }, (_, i) => `metric_${i}`) } };
   try {
-    for (let i = 0; i < 5; i++) await webhooks.trigger("after:measure", measure);
+    for (let i = 0; i < 3; i++) await webhooks.trigger("after:measure", measure);
+    assert.equal(imports, 0, "small bodies need no WebCrypto key in Deno");
+    for (let i = 0; i < 5; i++) await webhooks.trigger("after:measure", large);
   } finally {
     delete (subtle as { importKey?: unknown }).importKey;
   }
   assert.equal(subtle.importKey, original);
-  assert.equal(server.requests.length, 5);
+  assert.equal(server.requests.length, 8);
+  assert.ok(server.requests.slice(3).every((r) => r.body.length > 6 * 1024));
   assert.equal(
     imports,
     2,
     "one HMAC-SHA1 key for X-Servo-Signature, one HMAC-SHA256 key for webhook-signature",
   );
+  for (const request of server.requests) {
+    assert.equal(
+      request.headers.get("x-servo-signature"),
+      createHmac("sha1", SECRET).update(request.body).digest("hex"),
+    );
+  }
 });

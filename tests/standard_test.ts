@@ -15,7 +15,8 @@ import {
   WebhooksConnector,
   WebhookVerificationError,
 } from "../mod.ts";
-import { importStandardKey, signStandard } from "../lib/standard.ts";
+import { hmacKey } from "../lib/hmac.ts";
+import { signStandard, standardKeyBytes } from "../lib/standard.ts";
 import { type Received, startServer } from "./_server.ts";
 
 // The spec's test vector (libraries/javascript, "sign function works").
@@ -42,13 +43,38 @@ function vectorRequest(headers: Record<string, string> = {}, payload = VECTOR.pa
 }
 const AT_VECTOR = { now: VECTOR.timestamp * 1000 };
 
-Deno.test("signStandard() reproduces the Standard Webhooks test vector", async () => {
-  const key = await importStandardKey(VECTOR.secret);
+Deno.test("signStandard() reproduces the Standard Webhooks test vector, in JS and in WebCrypto", async () => {
   const body = encoder.encode(VECTOR.payload);
-  assert.equal(await signStandard([key], VECTOR.id, VECTOR.timestamp, body), VECTOR.signature);
+  const bytes = standardKeyBytes(VECTOR.secret)!;
+  for (const use of ["js", "webcrypto", "auto"] as const) {
+    const key = hmacKey("SHA-256", bytes, use);
+    assert.equal(
+      await signStandard([key], VECTOR.id, VECTOR.timestamp, body),
+      VECTOR.signature,
+      use,
+    );
+  }
   // Without the prefix the secret is no longer base64 but its UTF-8 bytes: another signature.
-  const raw = await importStandardKey(VECTOR.secret.slice("whsec_".length));
+  const raw = hmacKey("SHA-256", standardKeyBytes(VECTOR.secret.slice("whsec_".length))!);
   assert.notEqual(await signStandard([raw], VECTOR.id, VECTOR.timestamp, body), VECTOR.signature);
+});
+
+Deno.test("hmacKey() signs alike in JS and in WebCrypto, for every size", async () => {
+  const key = encoder.encode("a key");
+  for (const size of [0, 1, 63, 64, 65, 2048, 6 * 1024 - 1, 6 * 1024, 70_000]) {
+    const data = new Uint8Array(size).map((_, i) => i % 251);
+    for (const hash of ["SHA-1", "SHA-256"] as const) {
+      const [js, web, auto] = await Promise.all(
+        (["js", "webcrypto", "auto"] as const).map((use) => hmacKey(hash, key, use).sign(data)),
+      );
+      const expected = createHmac(hash === "SHA-1" ? "sha1" : "sha256", key).update(data).digest();
+      assert.deepEqual(
+        [js, web, auto].map((b) => Array.from(b!)),
+        Array(3).fill(Array.from(expected)),
+        `${hash} ${size}`,
+      );
+    }
+  }
 });
 
 Deno.test("verifyRequest() matches the test vector's signature, alone and among others", async () => {
