@@ -5,6 +5,7 @@ export interface Receiver {
   url: string;
   stats(): Promise<Record<string, number>>;
   release(): Promise<void>;
+  hold(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,6 +41,9 @@ export async function startReceiver(flags: string[]): Promise<Receiver> {
     },
     async release() {
       await (await fetch(`${base}/release`, { method: "POST" })).body?.cancel();
+    },
+    async hold() {
+      await (await fetch(`${base}/hold`, { method: "POST" })).body?.cancel();
     },
     async stop() {
       child.kill("SIGTERM");

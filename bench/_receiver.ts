@@ -2,7 +2,10 @@
 // It verifies X-Servo-Signature, fails a share of requests at random (--fail-rate), and
 // answers GET /stats with what it saw. It prints "listening on PORT" when ready.
 //
-//   deno run --allow-net=127.0.0.1 bench/_receiver.ts --secret S [--fail-rate 0.2] [--hold]
+//   deno run --allow-net=127.0.0.1 bench/_receiver.ts --secret S [--fail-rate 0.2] [--hold] [--plain]
+//
+// --plain answers 204 without verifying anything (the transport limit of throughput.ts).
+// --hold holds every response until POST /release; POST /hold starts holding again.
 
 import { parseArgs } from "node:util";
 import { importSigningKey, verify } from "../mod.ts";
@@ -13,6 +16,7 @@ const { values } = parseArgs({
     secret: { type: "string" },
     "fail-rate": { type: "string", default: "0" },
     hold: { type: "boolean", default: false },
+    plain: { type: "boolean", default: false },
   },
 });
 const key = await importSigningKey(values.secret ?? "");
@@ -20,6 +24,7 @@ const failRate = Number(values["fail-rate"]);
 const stats = { requests: 0, verified: 0, bad_signatures: 0, failed: 0, succeeded_twice: 0 };
 const succeeded = new Set<string>();
 const held: (() => void)[] = [];
+let holding = values.hold;
 
 Deno.serve({
   hostname: "127.0.0.1",
@@ -29,12 +34,18 @@ Deno.serve({
   const url = new URL(request.url);
   if (request.method === "GET" && url.pathname === "/stats") return Response.json(stats);
   if (request.method === "POST" && url.pathname === "/release") {
+    holding = false;
     for (const release of held.splice(0)) release();
+    return new Response(null, { status: 204 });
+  }
+  if (request.method === "POST" && url.pathname === "/hold") {
+    holding = true;
     return new Response(null, { status: 204 });
   }
   const body = new Uint8Array(await request.arrayBuffer());
   stats.requests++;
-  if (values.hold) await new Promise<void>((resolve) => held.push(resolve));
+  if (values.plain) return new Response(null, { status: 204 });
+  if (holding) await new Promise<void>((resolve) => held.push(resolve));
   if (Math.random() < failRate) {
     stats.failed++;
     return new Response(null, { status: 503 });
