@@ -8,6 +8,7 @@
 import { parseArgs } from "node:util";
 import { Servo, servoEvents, validateConfig, WebhooksConnector } from "../mod.ts";
 import { encodeBody } from "../lib/request.ts";
+import { params, result } from "./_event.ts";
 import { startReceiver } from "./_process.ts";
 
 const { values } = parseArgs({
@@ -29,13 +30,6 @@ async function memory(): Promise<{ rss: number; heap: number }> {
 }
 
 const receiver = await startReceiver(["--secret", "s", "--plain", "--hold"]);
-const readings = Array.from({ length: 14 }, (_, i) => ({
-  metric: { name: `metric_${i}`, unit: "rpm" as const },
-  time: "2026-01-01T00:00:00Z",
-  value: 1000 + i,
-}));
-const params = { metrics: readings.map((r) => r.metric.name), control: { duration: "5m" } };
-const result = { readings, annotations: { source: "bench" } };
 const bodySize = encodeBody({
   event: "after:measure",
   created_at: new Date().toISOString(),

@@ -14,6 +14,7 @@ import { createHmac } from "node:crypto";
 import { parseArgs } from "node:util";
 import { Servo, servoEvents, validateConfig, WebhooksConnector } from "../mod.ts";
 import { hmacKey } from "../lib/hmac.ts";
+import { params, result } from "./_event.ts";
 import { startReceiver } from "./_process.ts";
 
 const { values } = parseArgs({
@@ -29,14 +30,6 @@ const encoder = new TextEncoder();
 const receiver = await startReceiver(["--secret", SECRET, "--plain"]);
 const URL_ = receiver.url;
 
-// ~2 KB of after:measure: the params and one result with readings.
-const readings = Array.from({ length: 14 }, (_, i) => ({
-  metric: { name: `metric_${i}`, unit: "rpm" as const },
-  time: "2026-01-01T00:00:00Z",
-  value: 1000 + i,
-}));
-const params = { metrics: readings.map((r) => r.metric.name), control: { duration: "5m" } };
-const result = { readings, annotations: { source: "bench" } };
 const event = {
   event: "after:measure",
   created_at: new Date().toISOString(),

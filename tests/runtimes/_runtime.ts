@@ -1,6 +1,7 @@
 // What the runtime tests share: the bundle of mod.ts, and a receiver that checks both
 // signatures of every request and cancels before:adjust.
 
+import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { CANCEL_CONTENT_TYPE, verify, verifyRequest } from "../../mod.ts";
 import { startServer, type TestServer } from "../_server.ts";
@@ -51,6 +52,19 @@ export function receiver(): { server: TestServer; checked: Checked[] } {
     return new Response(null, { status: 204 });
   });
   return { server, checked };
+}
+
+/** Asserts the scenario's result, and that the receiver verified both signatures of both. */
+export function assertScenario(
+  result: { outcomes: Record<string, unknown>[] },
+  checked: Checked[],
+): void {
+  for (const outcome of result.outcomes) delete outcome.error;
+  assert.deepEqual(result, EXPECTED);
+  assert.deepEqual(checked, [
+    { event: "before:adjust", servo: true, standard: true },
+    { event: "after:measure", servo: true, standard: true },
+  ]);
 }
 
 /** The result the scenario must give in every runtime. */
