@@ -69,7 +69,7 @@ const oursHmac = hmacKey("SHA-1", encoder.encode(SECRET));
 const raw = () => post(BODY, { "content-type": "application/json" });
 const minimalOurs = async () => {
   const body = encoder.encode(JSON.stringify({ ...event, created_at: new Date().toISOString() }));
-  const signature = Array.from(await oursHmac.sign(body), (b) => b.toString(16).padStart(2, "0"))
+  const signature = Array.from(await oursHmac.sign([body]), (b) => b.toString(16).padStart(2, "0"))
     .join("");
   await post(body, { "content-type": "application/json", "x-servo-signature": signature });
 };

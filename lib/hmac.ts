@@ -1,18 +1,16 @@
 // This module is browser compatible.
 // HMAC for signing requests, as fast as each runtime allows. WebCrypto is the default, and
 // stays so where it is fast (browsers, workerd). In Deno and Node a WebCrypto call costs about
-// 35 µs whatever the size, while a pure-JS HMAC (@noble/hashes, audited) takes 10 µs (SHA-1)
-// or 14 µs (SHA-256) for 2 KB: there, bodies under 6 KiB are signed in JS, larger ones by
-// WebCrypto (bench/sign_bench.ts has the figures).
+// 35 µs whatever the size, while our JS HMAC (lib/_sha.ts) takes 8 µs (SHA-1) or 11 µs
+// (SHA-256) for 2 KB: there, bodies under 6 KiB are signed in JS, larger ones by WebCrypto
+// (bench/sign_bench.ts has the figures).
 
-import { hmac } from "@noble/hashes/hmac.js";
-import { sha1 } from "@noble/hashes/legacy.js";
-import { sha256 } from "@noble/hashes/sha2.js";
+import { jsHmac } from "./_sha.ts";
 
-/** A key that signs, imported once. */
+/** A key that signs, made once. */
 export interface HmacKey {
-  /** Signs the bytes. */
-  sign(data: Uint8Array): Promise<Uint8Array>;
+  /** Signs the concatenation of the parts. */
+  sign(parts: readonly Uint8Array[]): Promise<Uint8Array>;
 }
 
 /** Bodies smaller than this are signed in JS where WebCrypto calls are slow. */
@@ -25,6 +23,16 @@ function webCryptoIsFast(): boolean {
 }
 
 const preferJs = !webCryptoIsFast();
+
+function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
 
 /**
  * Makes an HMAC key from raw key bytes.
@@ -39,16 +47,16 @@ export function hmacKey(
   keyBytes: Uint8Array<ArrayBuffer>,
   use: "auto" | "js" | "webcrypto" = "auto",
 ): HmacKey {
-  const js = hmac.create(hash === "SHA-1" ? sha1 : sha256, keyBytes);
+  const js = use === "webcrypto" ? undefined : jsHmac(hash, keyBytes);
   let web: Promise<CryptoKey> | undefined;
   return {
-    async sign(data) {
-      const inJs = use === "js" || (use === "auto" && preferJs && data.length < JS_HMAC_LIMIT);
-      if (inJs) return js.clone().update(data).digest();
+    async sign(parts) {
+      const size = parts.reduce((n, p) => n + p.length, 0);
+      if (js !== undefined && (use === "js" || (preferJs && size < JS_HMAC_LIMIT))) {
+        return js(parts);
+      }
       web ??= crypto.subtle.importKey("raw", keyBytes, { name: "HMAC", hash }, false, ["sign"]);
-      return new Uint8Array(
-        await crypto.subtle.sign("HMAC", await web, data as Uint8Array<ArrayBuffer>),
-      );
+      return new Uint8Array(await crypto.subtle.sign("HMAC", await web, concat(parts)));
     },
   };
 }

@@ -144,7 +144,7 @@ export async function signRequest(
   const schemes = webhook.config.signatures;
   const ours: Record<string, string> = { "Content-Type": CONTENT_TYPE };
   if (schemes.includes("servo")) {
-    ours["X-Servo-Signature"] = toHex(await webhook.servoKey.sign(body));
+    ours["X-Servo-Signature"] = toHex(await webhook.servoKey.sign([body]));
   }
   ours["X-Servo-Event"] = event;
   ours["X-Servo-Delivery"] = delivery;

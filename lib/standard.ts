@@ -76,8 +76,8 @@ export async function signStandard(
   timestamp: number,
   body: Uint8Array,
 ): Promise<string> {
-  const content = signedContent(id, timestamp, body);
+  const parts = [encoder.encode(`${id}.${timestamp}.`), body];
   let out = "";
-  for (const key of keys) out += `${out === "" ? "" : " "}v1,${toBase64(await key.sign(content))}`;
+  for (const key of keys) out += `${out === "" ? "" : " "}v1,${toBase64(await key.sign(parts))}`;
   return out;
 }
