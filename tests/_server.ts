@@ -92,3 +92,27 @@ export async function closedPort(): Promise<number> {
   await Promise.resolve();
   return port;
 }
+
+/** A body of `total` bytes of "a", made in 16 KiB chunks as it is read. */
+export function bigBody(total: number): {
+  body: ReadableStream<Uint8Array>;
+  /** How many bytes were made so far. */
+  pulled(): number;
+  /** Whether the reader let go before the end. */
+  cancelled(): boolean;
+} {
+  const chunk = new Uint8Array(16 * 1024).fill(0x61);
+  let pulled = 0;
+  let cancelled = false;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      pulled += chunk.length;
+      controller.enqueue(chunk);
+      if (pulled >= total) controller.close();
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  return { body, pulled: () => pulled, cancelled: () => cancelled };
+}

@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { closedPort, gate, startServer } from "./_server.ts";
+import { bigBody, closedPort, gate, startServer } from "./_server.ts";
 import { oneWebhook } from "./_webhooks.ts";
 
 const SECRET = "delivery-test-secret";
@@ -241,31 +241,15 @@ Deno.test("trigger() times out a response body that drips slower than the timeou
 });
 
 Deno.test("trigger() reads at most 64 KiB of a response body", async () => {
-  let pulled = 0;
-  let cancelled = false;
-  const chunk = new Uint8Array(16 * 1024).fill(0x61);
-  await using server = startServer(() =>
-    new Response(
-      new ReadableStream<Uint8Array>({
-        pull(controller) {
-          pulled += chunk.length;
-          controller.enqueue(chunk);
-          if (pulled >= 10 * 1024 * 1024) controller.close();
-        },
-        cancel() {
-          cancelled = true;
-        },
-      }),
-      { status: 500 },
-    )
-  );
+  const big = bigBody(10 * 1024 * 1024);
+  await using server = startServer(() => new Response(big.body, { status: 500 }));
   const { webhooks } = connector(server.url, { backoff: false });
   const [outcome] = await webhooks.trigger("after:measure", measure);
   assert.equal(outcome?.status, 500);
   assert.match(outcome?.error ?? "", /^HTTP 500 Internal Server Error: a{120}…$/);
-  assert.ok(pulled < 2 * 1024 * 1024, `the server produced ${pulled} bytes`);
+  assert.ok(big.pulled() < 2 * 1024 * 1024, `the server produced ${big.pulled()} bytes`);
   await server.close();
-  assert.ok(cancelled || pulled < 10 * 1024 * 1024);
+  assert.ok(big.cancelled() || big.pulled() < 10 * 1024 * 1024);
 });
 
 Deno.test("trigger() never follows redirects", async () => {
