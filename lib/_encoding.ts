@@ -1,6 +1,9 @@
 // This module is browser compatible.
 // Hex and base64, for signatures.
 
+/** The form of an `X-Servo-Signature`: a SHA-1 digest in hex. */
+export const SERVO_SIGNATURE = /^[0-9a-fA-F]{40}$/;
+
 const HEX_DIGITS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 /**

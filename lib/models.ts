@@ -5,6 +5,7 @@
 
 import * as z from "zod";
 import { formatDuration, parseDuration } from "./duration.ts";
+import { jsonWritable } from "./_json.ts";
 import type * as T from "./models_types.ts";
 
 /** `(<T>() => T extends A ? 1 : 2)` trick: true only when A and B are the same type. */
@@ -37,8 +38,8 @@ export const duration = z
  * `{name, message}`. Objects are copied only where something changes.
  */
 function jsonSafe(value: unknown, seen: WeakSet<object> = new WeakSet()): unknown {
-  if (typeof value === "bigint" || value instanceof BigInt) return value.toString();
-  if (value instanceof Error) return { name: value.name, message: value.message };
+  const writable = jsonWritable(value);
+  if (writable !== value) return writable;
   if (typeof value !== "object" || value === null || seen.has(value)) return value;
   seen.add(value);
   if (Array.isArray(value)) {

@@ -3,6 +3,7 @@
 
 import type { EventResult } from "./servo.ts";
 import { toHex } from "./_encoding.ts";
+import { jsonWritable } from "./_json.ts";
 import { signStandard } from "./standard.ts";
 import { VERSION } from "./version.ts";
 import type { Webhook } from "./webhook.ts";
@@ -81,16 +82,6 @@ export interface SignedRequest {
 const encoder = new TextEncoder();
 
 /**
- * Writes what JSON cannot: a BigInt as its decimal string, an Error as `{name, message}`.
- * Functions and symbols are left out, as JSON.stringify does.
- */
-function jsonSafe(_key: string, value: unknown): unknown {
-  if (typeof value === "bigint" || value instanceof BigInt) return value.toString();
-  if (value instanceof Error) return { name: value.name, message: value.message };
-  return value;
-}
-
-/**
  * Writes a request body as compact JSON, the keys in the order of the contract. It stays text
  * (in the JS heap) while the delivery waits, and becomes UTF-8 bytes when it is signed.
  *
@@ -111,7 +102,7 @@ export function encodeBody(body: RequestBody): string {
     text = JSON.stringify(ordered);
   } catch {
     try {
-      text = JSON.stringify(ordered, jsonSafe); // a BigInt in an event of one's own
+      text = JSON.stringify(ordered, (_key, value) => jsonWritable(value)); // a BigInt in an event of one's own
     } catch (error) {
       const why = /circular|cyclic/i.test((error as Error).message)
         ? "it contains a cycle (an object that contains itself)"

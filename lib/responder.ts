@@ -6,8 +6,8 @@ import type { SignatureScheme } from "./config_types.ts";
 import type { EventDefinition } from "./event.ts";
 import { CANCEL_CONTENT_TYPE } from "./request.ts";
 import type { EventResult } from "./servo.ts";
-import { importSigningKey, type SecretLike } from "./signature.ts";
-import { fromBase64 } from "./_encoding.ts";
+import { type SecretLike, verify } from "./signature.ts";
+import { fromBase64, SERVO_SIGNATURE } from "./_encoding.ts";
 import { importStandardKey, signedContent } from "./standard.ts";
 
 /**
@@ -129,7 +129,6 @@ export interface VerifyRequestOptions<P = unknown, R = unknown> {
 }
 
 const decoder = new TextDecoder();
-const HEX = /^[0-9a-fA-F]{40}$/;
 
 function fail(reason: VerificationFailure, message: string): never {
   throw new WebhookVerificationError(reason, message);
@@ -183,13 +182,11 @@ async function servoMatches(
   signature: string,
   body: Uint8Array<ArrayBuffer>,
 ): Promise<boolean> {
-  if (!HEX.test(signature)) fail("bad_format", "X-Servo-Signature is not 40 hex digits");
-  const expected = new Uint8Array(20);
-  for (let i = 0; i < 20; i++) expected[i] = parseInt(signature.slice(2 * i, 2 * i + 2), 16);
+  if (!SERVO_SIGNATURE.test(signature)) {
+    fail("bad_format", "X-Servo-Signature is not 40 hex digits");
+  }
   for (const secret of secrets) {
-    if (await crypto.subtle.verify("HMAC", await importSigningKey(secret), expected, body)) {
-      return true;
-    }
+    if (await verify(secret, body, signature)) return true;
   }
   return false;
 }

@@ -1,9 +1,8 @@
 // This module is browser compatible.
 
-import { toHex } from "./_encoding.ts";
+import { SERVO_SIGNATURE, toHex } from "./_encoding.ts";
 
 const encoder = new TextEncoder();
-const HEX = /^[0-9a-fA-F]{40}$/;
 
 /**
  * A secret as text, or as a {@linkcode Secret}-like object that reveals it.
@@ -106,7 +105,7 @@ export async function verify(
   body: string | Uint8Array,
   signature: string | null | undefined,
 ): Promise<boolean> {
-  if (typeof signature !== "string" || !HEX.test(signature)) return false;
+  if (typeof signature !== "string" || !SERVO_SIGNATURE.test(signature)) return false;
   const expected = new Uint8Array(20);
   for (let i = 0; i < 20; i++) expected[i] = parseInt(signature.slice(2 * i, 2 * i + 2), 16);
   return await crypto.subtle.verify("HMAC", await keyOf(secret), expected, bytesOf(body));
