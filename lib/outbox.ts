@@ -104,15 +104,8 @@ export class Outbox {
     const done = new Promise<DeliveryOutcome>((resolve) => (settle = resolve));
     const taken = this.#queue.offer(webhook.lane, () => job().then(settle));
     if (!taken) {
-      settle(this.#end({
-        webhook: webhook.label,
-        event,
-        delivery,
-        attempts: 0,
-        ok: false,
-        error: `dropped: the queue is full (${this.#maxPending} deliveries pending)`,
-        duration_ms: 0,
-      }));
+      const error = `dropped: the queue is full (${this.#maxPending} deliveries pending)`;
+      settle(this.#end(unsent(webhook, event, delivery, error), true));
     }
     return done;
   }
@@ -128,15 +121,7 @@ export class Outbox {
    */
   refuse(webhook: Webhook, event: string, error: string): DeliveryOutcome {
     this.#counts.accepted++;
-    return this.#end({
-      webhook: webhook.label,
-      event,
-      delivery: crypto.randomUUID(),
-      attempts: 0,
-      ok: false,
-      error,
-      duration_ms: 0,
-    });
+    return this.#end(unsent(webhook, event, crypto.randomUUID(), error));
   }
 
   async #run(
@@ -147,15 +132,7 @@ export class Outbox {
     cancellable: boolean,
   ): Promise<DeliveryOutcome> {
     const started = performance.now();
-    const fail = (error: string): DeliveryOutcome => ({
-      webhook: webhook.label,
-      event,
-      delivery,
-      attempts: 0,
-      ok: false,
-      error,
-      duration_ms: Math.round((performance.now() - started) * 100) / 100,
-    });
+    const fail = (error: string) => unsent(webhook, event, delivery, error, started);
     if (this.#abort.signal.aborted) {
       return this.#end(fail("aborted: the connector was closed before the delivery was sent"));
     }
@@ -186,10 +163,10 @@ export class Outbox {
     return this.#end(outcome);
   }
 
-  #end(outcome: DeliveryOutcome): DeliveryOutcome {
+  #end(outcome: DeliveryOutcome, dropped = false): DeliveryOutcome {
     const counts = this.#counts;
     if (outcome.ok) counts.delivered++;
-    else if (outcome.attempts === 0 && outcome.error?.startsWith("dropped:")) counts.dropped++;
+    else if (dropped) counts.dropped++;
     else counts.failed++;
     if (outcome.attempts > 1) counts.retried += outcome.attempts - 1;
     this.#options.onOutcome(outcome);
@@ -235,4 +212,24 @@ export class Outbox {
       clearTimeout(timer);
     }
   }
+}
+
+/** The outcome of a delivery that ended before any attempt, saying why. */
+function unsent(
+  webhook: Webhook,
+  event: string,
+  delivery: string,
+  error: string,
+  started?: number,
+): DeliveryOutcome {
+  const ms = started === undefined ? 0 : Math.round((performance.now() - started) * 100) / 100;
+  return {
+    webhook: webhook.label,
+    event,
+    delivery,
+    attempts: 0,
+    ok: false,
+    error,
+    duration_ms: ms,
+  };
 }
